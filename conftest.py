@@ -1,0 +1,140 @@
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""pytest integration for the Tryton modules of the suite.
+
+* Test modules under ``modules/<name>/tests`` are imported under their
+  installed name ``trytond.modules.<name>.tests.<file>`` so that relative
+  imports and the Tryton pool see a single copy of each module.
+* ``scenario_*.rst`` doctests (which pytest ignores because it does not run
+  ``load_tests``) are collected as items, one per JSON configuration, and run
+  with Tryton's doctest set-up, tear-down and output checker.
+* The terminal summary reports how many scenarios ran, passed and failed.
+* Under pytest-xdist each worker gets its own PostgreSQL database name.
+"""
+import doctest
+import importlib
+import json
+import os
+import pathlib
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent
+MODULES = ROOT / 'modules'
+
+_worker = os.environ.get('PYTEST_XDIST_WORKER', 'main')
+if 'DB_NAME' not in os.environ:
+    uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+    if uri.startswith('postgresql'):
+        os.environ['DB_NAME'] = 'test_%s_%s_%s' % (
+            _worker, os.getpid(), int(time.time()))
+    else:
+        os.environ['DB_NAME'] = ':memory:'
+
+def _installed_name(path):
+    "Return the dotted name of a test file inside modules/ or None"
+    try:
+        relative = pathlib.Path(path).resolve().relative_to(MODULES)
+    except ValueError:
+        return None
+    return 'trytond.modules.' + '.'.join(relative.with_suffix('').parts)
+
+
+class TrytonModule(pytest.Module):
+    "A test module of a Tryton module, imported by its installed name"
+
+    def _getobj(self):
+        return importlib.import_module(_installed_name(self.path))
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    if _installed_name(module_path):
+        return TrytonModule.from_parent(parent, path=module_path)
+
+
+def pytest_collect_file(parent, file_path):
+    if (file_path.suffix == '.rst'
+            and file_path.name.startswith('scenario_')
+            and file_path.parent.name == 'tests'):
+        return ScenarioFile.from_parent(parent, path=file_path)
+
+
+class ScenarioFile(pytest.File):
+
+    def collect(self):
+        config = self.path.with_suffix('.json')
+        if config.exists():
+            configs = json.loads(config.read_text())
+        else:
+            configs = [{}]
+        for index, globs in enumerate(configs):
+            name = self.path.stem
+            if len(configs) > 1:
+                name += '[%s]' % index
+            yield ScenarioItem.from_parent(self, name=name, globs=globs)
+
+
+class ScenarioFailure(Exception):
+    pass
+
+
+class ScenarioItem(pytest.Item):
+
+    def __init__(self, *, globs, **kwargs):
+        super().__init__(**kwargs)
+        self.globs = globs
+
+    def runtest(self):
+        import unittest
+
+        from trytond import backend
+        from trytond.tests.test_tryton import (
+            STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
+        optionflags = (
+            doctest.REPORT_ONLY_FIRST_FAILURE
+            | doctest.ELLIPSIS
+            | doctest.IGNORE_EXCEPTION_DETAIL)
+        if backend.name == 'sqlite':
+            optionflags |= STRIP_DECIMAL
+        suite = doctest.DocFileSuite(
+            str(self.path), module_relative=False, globs=dict(self.globs),
+            setUp=doctest_setup, tearDown=doctest_teardown,
+            encoding='utf-8', checker=doctest_checker,
+            optionflags=optionflags)
+        result = unittest.TestResult()
+        cwd = os.getcwd()
+        try:
+            os.chdir(self.path.parent)
+            suite.run(result)
+        finally:
+            os.chdir(cwd)
+        problems = result.failures + result.errors
+        if problems:
+            raise ScenarioFailure('\n'.join(text for _, text in problems))
+        if result.testsRun == 0:
+            raise ScenarioFailure('scenario %s ran no test' % self.path)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, 'scenario: %s' % self.name
+
+
+def pytest_terminal_summary(terminalreporter):
+    stats = {'passed': 0, 'failed': 0, 'skipped': 0}
+    for outcome in stats:
+        for report in terminalreporter.stats.get(outcome, []):
+            location = getattr(report, 'location', None)
+            if (location and str(location[2]).startswith('scenario: ')
+                    and report.when in ('call', 'setup')):
+                stats[outcome] += 1
+    total = sum(stats.values())
+    from trytond import backend
+    terminalreporter.write_sep(
+        '=', 'Tryton scenarios (%s): %d ran, %d passed, %d failed, '
+        '%d skipped' % (backend.name, total, stats['passed'],
+            stats['failed'], stats['skipped']), bold=True)

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""One distribution that registers every Tryton module found in modules/."""
+import configparser
+import os
+
+from setuptools import setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODULES_DIR = os.path.join(HERE, 'modules')
+
+
+def module_names():
+    for name in sorted(os.listdir(MODULES_DIR)):
+        if os.path.isfile(os.path.join(MODULES_DIR, name, 'tryton.cfg')):
+            yield name
+
+
+def module_depends(name):
+    config = configparser.ConfigParser()
+    config.read(os.path.join(MODULES_DIR, name, 'tryton.cfg'))
+    return config.get('tryton', 'depends', fallback='').split()
+
+
+packages, package_dir, package_data, entry_points = [], {}, {}, []
+official = set()
+names = list(module_names())
+for name in names:
+    root = os.path.join(MODULES_DIR, name)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(('.', '__'))]
+        if '__init__.py' not in filenames:
+            continue
+        rel = os.path.relpath(dirpath, MODULES_DIR)
+        package = 'trytond.modules.' + rel.replace(os.sep, '.')
+        packages.append(package)
+        package_dir[package] = os.path.relpath(dirpath, HERE)
+    package_data['trytond.modules.' + name] = [
+        'tryton.cfg', '*.xml', 'view/*.xml', 'locale/*.po',
+        'locale/override/*.po', 'report/*.fodt', 'report/*.odt',
+        'tests/*.rst', 'tests/*.csv', 'tests/*.xlsx', 'tests/*.txt',
+        'doc/*.rst', 'icons/*.svg', 'data/*']
+    entry_points.append('%s = trytond.modules.%s' % (name, name))
+    official.update(d for d in module_depends(name)
+        if d not in names and d not in {'ir', 'res'})
+
+SERIES = '>=8.0,<8.1'
+requires = ['trytond[postgresql]' + SERIES, 'proteus' + SERIES]
+requires += ['trytond_%s%s' % (m, SERIES) for m in sorted(official)]
+requires += [
+    'python-stdnum>=2.0', 'num2words>=0.5.13', 'holidays>=0.50',
+    'rapidfuzz>=3.0', 'openpyxl>=3.1', 'tqdm', 'relatorio>=0.10',
+    'psycopg[binary]>=3.1',
+    ]
+
+setup(
+    name='ric-express',
+    version='8.0.0',
+    description='RIC Express: Tryton modules for a ConsultantPlus RIC',
+    packages=packages,
+    package_dir=package_dir,
+    package_data=package_data,
+    python_requires='>=3.11',
+    install_requires=requires,
+    extras_require={
+        'test': [
+            'pytest>=8', 'pytest-xdist>=3', 'hypothesis>=6', 'playwright>=1.40',
+            'polib'],
+        },
+    entry_points={'trytond.modules': entry_points},
+    zip_safe=False,
+    )
