@@ -12,6 +12,7 @@
 * Under pytest-xdist each worker gets its own PostgreSQL database name.
 """
 import doctest
+import hashlib
 import importlib
 import json
 import os
@@ -24,13 +25,43 @@ ROOT = pathlib.Path(__file__).resolve().parent
 MODULES = ROOT / 'modules'
 
 _worker = os.environ.get('PYTEST_XDIST_WORKER', 'main')
+_run = os.environ.get('RIC_TEST_RUN') or '%s_%s' % (os.getpid(), int(time.time()))
 if 'DB_NAME' not in os.environ:
     uri = os.environ.get('TRYTOND_DATABASE__URI', '')
     if uri.startswith('postgresql'):
-        os.environ['DB_NAME'] = 'test_%s_%s_%s' % (
-            _worker, os.getpid(), int(time.time()))
+        os.environ['DB_NAME'] = 'test_%s_%s' % (_run, _worker)
     else:
         os.environ['DB_NAME'] = ':memory:'
+if os.environ.get('DB_CACHE') and not os.environ['DB_CACHE'].startswith(
+        'postgresql://'):
+    # One SQLite cache per content of the modules and per worker: a stale
+    # cache would test old code and two workers must not write one file.
+    digest = hashlib.sha1()
+    for path in sorted(MODULES.glob('*/**/*')):
+        if path.suffix in {'.py', '.xml', '.cfg', '.po', '.fodt', '.csv'}:
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    os.environ['DB_CACHE'] = os.path.join(
+        os.environ['DB_CACHE'], digest.hexdigest()[:16], _worker)
+
+
+def _safe_backup_db_cache():
+    "Make the database cache best effort: a failed backup is not an error"
+    from trytond.tests import test_tryton, tools
+    original = test_tryton.backup_db_cache
+
+    def backup_db_cache(name):
+        try:
+            original(name)
+        except Exception as exception:  # concurrent creation of a template
+            print('database cache not saved: %s' % exception)
+    test_tryton.backup_db_cache = backup_db_cache
+    tools.backup_db_cache = backup_db_cache
+
+
+def pytest_configure(config):
+    _safe_backup_db_cache()
+
 
 def _installed_name(path):
     "Return the dotted name of a test file inside modules/ or None"

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Create a database with every module of the suite activated.
+
+Runs trytond-admin: initialise the database, activate every module found in
+modules/ (with their dependencies) and load the translations of the
+languages given, which become the translatable languages.
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def suite_modules():
+    "Every module of the suite, or those listed in $RIC_MODULES"
+    if os.environ.get('RIC_MODULES'):
+        return os.environ['RIC_MODULES'].split()
+    return sorted(os.path.basename(os.path.dirname(p))
+        for p in glob.glob(os.path.join(ROOT, 'modules', '*', 'tryton.cfg')))
+
+
+def create_database(config, database, languages=('ru',), password='admin',
+        email='admin@ric.example'):
+    admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
+    with tempfile.NamedTemporaryFile('w', delete=False) as passfile:
+        passfile.write(password)
+    env = dict(os.environ, TRYTONPASSFILE=passfile.name)
+    env.pop('TRYTOND_DATABASE__URI', None)
+    env.pop('TRYTOND_DATABASE_URI', None)
+    try:
+        _create_empty(config, database)
+        subprocess.run([admin, '-c', config, '-d', database, '--all',
+                '--email', email], check=True, env=env)
+        subprocess.run([admin, '-c', config, '-d', database,
+                '--activate-dependencies', '-u', *suite_modules(),
+                '-l', *languages], check=True, env=env)
+    finally:
+        os.unlink(passfile.name)
+
+
+def _create_empty(config_file, database):
+    "Create the empty database (SQLite file or PostgreSQL database)"
+    from trytond import config
+    config.update_etc(config_file)
+    from trytond.transaction import Transaction
+    with Transaction().start(None, 0, close=True, autocommit=True) as t:
+        if database not in t.database.list():
+            t.database.create(t.connection, database)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('-c', '--config', required=True)
+    parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('-l', '--language', nargs='+', default=['ru'])
+    parser.add_argument('--password', default='admin')
+    args = parser.parse_args()
+    create_database(args.config, args.database, args.language, args.password)
+
+
+if __name__ == '__main__':
+    main()
