@@ -26,14 +26,16 @@ MODULES = ROOT / 'modules'
 
 _worker = os.environ.get('PYTEST_XDIST_WORKER', 'main')
 _run = os.environ.get('RIC_TEST_RUN') or '%s_%s' % (os.getpid(), int(time.time()))
-if 'DB_NAME' not in os.environ:
-    uri = os.environ.get('TRYTOND_DATABASE__URI', '')
-    if uri.startswith('postgresql'):
-        os.environ['DB_NAME'] = 'test_%s_%s' % (_run, _worker)
-    else:
-        os.environ['DB_NAME'] = ':memory:'
-if os.environ.get('DB_CACHE') and not os.environ['DB_CACHE'].startswith(
-        'postgresql://'):
+# xdist workers inherit the controller's environment: always derive the
+# database name and the cache directory from the worker's own id.
+_uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+if _uri.startswith('postgresql'):
+    os.environ['DB_NAME'] = 'test_%s_%s' % (_run, _worker)
+elif not os.environ.get('RIC_KEEP_DB_NAME'):
+    os.environ['DB_NAME'] = ':memory:'
+os.environ.setdefault('RIC_DB_CACHE_ROOT', os.environ.get('DB_CACHE', ''))
+_cache_root = os.environ['RIC_DB_CACHE_ROOT']
+if _cache_root and not _cache_root.startswith('postgresql://'):
     # One SQLite cache per content of the modules and per worker: a stale
     # cache would test old code and two workers must not write one file.
     digest = hashlib.sha1()
@@ -42,7 +44,7 @@ if os.environ.get('DB_CACHE') and not os.environ['DB_CACHE'].startswith(
             digest.update(str(path).encode())
             digest.update(path.read_bytes())
     os.environ['DB_CACHE'] = os.path.join(
-        os.environ['DB_CACHE'], digest.hexdigest()[:16], _worker)
+        _cache_root, digest.hexdigest()[:16], _worker)
 
 
 def _safe_backup_db_cache():
@@ -169,3 +171,9 @@ def pytest_terminal_summary(terminalreporter):
         '=', 'Tryton scenarios (%s): %d ran, %d passed, %d failed, '
         '%d skipped' % (backend.name, total, stats['passed'],
             stats['failed'], stats['skipped']), bold=True)
+
+
+def pytest_report_teststatus(report, config):
+    "Keep the progress line short: passed subtests print nothing"
+    if type(report).__name__ == 'SubtestReport' and report.passed:
+        return 'subtests passed', '', ''
