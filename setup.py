@@ -54,20 +54,12 @@ requires += [
     'psycopg[binary]>=3.1',
     ]
 
+# Static metadata lives in setup.cfg; the packages, their data, the Tryton
+# modules' entry points and requirements are discovered from modules/.
 setup(
-    name='ric-express',
-    version='8.0.0',
-    description='RIC Express: Tryton modules for a ConsultantPlus RIC',
     packages=packages,
     package_dir=package_dir,
     package_data=package_data,
-    python_requires='>=3.11',
     install_requires=requires,
-    extras_require={
-        'test': [
-            'pytest>=8', 'pytest-xdist>=3', 'hypothesis>=6', 'playwright>=1.40',
-            'polib'],
-        },
     entry_points={'trytond.modules': entry_points},
-    zip_safe=False,
     )
