@@ -141,7 +141,7 @@ def create_chart(config, company):
     wizard.execute('create_properties')
 
 
-def create_fiscalyear(config, company, year):
+def create_fiscalyear(config, company, year, modules):
     from proteus import Model
     FiscalYear = Model.get('account.fiscalyear', config=config)
     if FiscalYear.find([('name', '=', str(year))]):
@@ -159,6 +159,17 @@ def create_fiscalyear(config, company, year):
             company=company)
         move_sequence.save()
         fiscalyear.move_sequence = move_sequence
+    if 'account_invoice' in modules:
+        invoice_type, = SequenceType.find([('name', '=', 'Invoice')], limit=1)
+        invoice_sequence = Sequence(
+            name='Счета %s' % year, sequence_type=invoice_type,
+            company=company)
+        invoice_sequence.save()
+        sequences, = fiscalyear.invoice_sequences
+        sequences.out_invoice_sequence = invoice_sequence
+        sequences.in_invoice_sequence = invoice_sequence
+        sequences.out_credit_note_sequence = invoice_sequence
+        sequences.in_credit_note_sequence = invoice_sequence
     fiscalyear.save()
     fiscalyear.click('create_period')
 
@@ -275,7 +286,7 @@ def main(argv=None):
     if 'account_ru' in modules:
         create_chart(config, company)
         for year in (today.year - 1, today.year):
-            create_fiscalyear(config, company, year)
+            create_fiscalyear(config, company, year, modules)
     configure_ric(config, company)
     create_organisation(config, company)
 
