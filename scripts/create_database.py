@@ -35,8 +35,10 @@ def create_database(config, database, languages=('ru',), password='admin',
     env.pop('TRYTOND_DATABASE_URI', None)
     try:
         _create_empty(config, database)
+        # ir and res get their translations here: the override files of
+        # the suite need the Russian rows of every module they translate
         subprocess.run([admin, '-c', config, '-d', database, '--all',
-                '--email', email], check=True, env=env)
+                '--email', email, '-l', *languages], check=True, env=env)
         subprocess.run([admin, '-c', config, '-d', database,
                 '--activate-dependencies', '-u', *suite_modules(),
                 '-l', *languages], check=True, env=env)

@@ -147,9 +147,8 @@ def create_fiscalyear(config, company, year, modules):
     if FiscalYear.find([('name', '=', str(year))]):
         return
     Sequence = Model.get('ir.sequence.strict', config=config)
-    SequenceType = Model.get('ir.sequence.type', config=config)
-    sequence_type, = SequenceType.find(
-        [('name', '=', 'Account Move')], limit=1) or [None]
+    sequence_type = ref(
+        config, 'account.sequence_type_account_move', 'ir.sequence.type')
     fiscalyear = FiscalYear(name=str(year), company=company)
     fiscalyear.start_date = dt.date(year, 1, 1)
     fiscalyear.end_date = dt.date(year, 12, 31)
@@ -160,7 +159,9 @@ def create_fiscalyear(config, company, year, modules):
         move_sequence.save()
         fiscalyear.move_sequence = move_sequence
     if 'account_invoice' in modules:
-        invoice_type, = SequenceType.find([('name', '=', 'Invoice')], limit=1)
+        invoice_type = ref(
+            config, 'account_invoice.sequence_type_account_invoice',
+            'ir.sequence.type')
         invoice_sequence = Sequence(
             name='Счета %s' % year, sequence_type=invoice_type,
             company=company)
