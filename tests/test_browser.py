@@ -183,10 +183,10 @@ def test_parties_list_and_form(page):
     assert rows.count() > 0
     page.screenshot(path=os.path.join(ARTIFACTS, 'browser_party_list.png'))
     headers = visible_labels(page, '.tab-pane.active th')
-    rows.first.dblclick()
+    # the party of the RIC itself, with its requisites
+    open_tab(page, 'party.party', 1)
     page.wait_for_selector(
         '.tab-pane.active .form >> visible=true', timeout=30000)
-    page.wait_for_timeout(2000)
     page.screenshot(path=os.path.join(ARTIFACTS, 'browser_party_form.png'))
     labels = visible_labels(page, FORM_LABELS)
     assert labels, "the party form shows no label"

@@ -1,0 +1,498 @@
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+import hashlib
+import logging
+import os
+import shutil
+from collections import defaultdict
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
+
+from .regformat import RegistrationFormat, get_format
+
+logger = logging.getLogger(__name__)
+
+DISCREPANCY_KINDS = [
+    ('unknown_system', "Unknown System"),
+    ('unknown_network_type', "Unknown Network Type"),
+    ('unknown_client', "Unknown Client"),
+    ('written_off', "Written Off but Registered"),
+    ('missing', "Missing from the File"),
+    ('ambiguous', "Ambiguous Number"),
+    ]
+
+
+class RegistrationImport(ModelSQL, ModelView):
+    "Registration File Import"
+    __name__ = 'ric.registration.import'
+
+    filename = fields.Char("File Name", readonly=True)
+    date = fields.Date("Date", readonly=True)
+    digest = fields.Char("Digest", readonly=True)
+    format = fields.Selection('get_formats', "Format", readonly=True)
+    row_count = fields.Integer("Rows", readonly=True)
+    new_count = fields.Integer("New Registrations", readonly=True)
+    reregistration_count = fields.Integer("Re-registrations", readonly=True)
+    replacement_count = fields.Integer("Replacements", readonly=True)
+    disconnection_count = fields.Integer("Disconnections", readonly=True)
+    discrepancies = fields.One2Many('ric.registration.discrepancy',
+        'import_', "Discrepancies", readonly=True)
+    discrepancy_count = fields.Integer("Discrepancies", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.digest, Index.Equality())))
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def get_formats(cls):
+        return RegistrationFormat.selection()
+
+    def get_rec_name(self, name):
+        return '%s (%s)' % (self.filename, self.date)
+
+    @classmethod
+    def import_data(cls, data, filename, date=None, format=None):
+        """Import the registration file data and return the import record.
+
+        The file is parsed entirely before anything is written; it is then
+        compared with the base and the implied movements are created and
+        done.  The same content imported again returns the first import
+        and changes nothing.
+        """
+        pool = Pool()
+        Configuration = pool.get('ric.distributive.configuration')
+        Date = pool.get('ir.date')
+        config = Configuration(1)
+        if format is None:
+            format = config.registration_format or 'csv'
+        if date is None:
+            date = Date.today()
+        if isinstance(data, str):
+            data = data.encode('utf-8')
+        data = bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        previous = cls.search([('digest', '=', digest)], limit=1)
+        if previous:
+            return previous[0]
+        rows = get_format(format).parse(data, filename)
+        record, = cls.create([{
+                    'filename': filename,
+                    'date': date,
+                    'digest': digest,
+                    'format': format,
+                    'row_count': len(rows),
+                    }])
+        record._reconcile(rows)
+        return record
+
+    def _reconcile(self, rows):
+        pool = Pool()
+        System = pool.get('ric.system')
+        NetworkType = pool.get('ric.network.type')
+        Party = pool.get('party.party')
+        Distributive = pool.get('ric.distributive')
+        Movement = pool.get('ric.distributive.movement')
+        Discrepancy = pool.get('ric.registration.discrepancy')
+        cursor = Transaction().connection.cursor()
+        company = Transaction().context.get('company')
+
+        system_table = System.__table__()
+        cursor.execute(*system_table.select(
+                system_table.code, system_table.id))
+        systems = dict(cursor)
+        nt_table = NetworkType.__table__()
+        cursor.execute(*nt_table.select(nt_table.code, nt_table.id))
+        network_types = dict(cursor)
+        party_table = Party.__table__()
+        codes = {r.client_code for r in rows if r.client_code}
+        parties = {}
+        if codes:
+            # the client number of the RIC first, the party code otherwise
+            for column in [party_table.code, party_table.client_number]:
+                cursor.execute(*party_table.select(
+                        column, party_table.id, where=column != None))
+                parties.update((c, i) for c, i in cursor if c in codes)
+
+        table = Distributive.__table__()
+        cursor.execute(*table.select(
+                table.id, table.system, table.number, table.network_type,
+                table.state, table.client, table.last_movement_date))
+        base = {}
+        by_number = defaultdict(list)
+        for row in cursor:
+            key = (row[1], row[2])
+            base[key] = row
+            by_number[row[2]].append(row)
+        file_keys = {(systems.get(r.system), r.number) for r in rows}
+
+        origin = str(self)
+        discrepancies = []
+        new_distributives = []
+        new_movements = []  # (row, values) with the distributive key
+        movements = []
+        counts = defaultdict(int)
+        seen = set()
+
+        def discrepancy(row, kind, message, distributive=None, **kwargs):
+            discrepancies.append({
+                    'import_': self.id,
+                    'line': row.line if row else None,
+                    'system_code': row.system if row else kwargs.get(
+                        'system_code'),
+                    'number': row.number if row else kwargs.get('number'),
+                    'client_code': row.client_code if row else None,
+                    'distributive': distributive,
+                    'kind': kind,
+                    'description': gettext(
+                        'ric_distributive.msg_discrepancy_' + message,
+                        **kwargs),
+                    })
+
+        def movement(kind, distributive, date, **values):
+            values.update({
+                    'company': company,
+                    'kind': kind,
+                    'distributive': distributive,
+                    'date': date,
+                    'origin': origin,
+                    })
+            movements.append(values)
+            counts[kind] += 1
+
+        for row in rows:
+            system = systems.get(row.system)
+            if system is None:
+                discrepancy(row, 'unknown_system', 'unknown_system',
+                    system=row.system)
+                continue
+            network_type = network_types.get(row.network_type)
+            if network_type is None:
+                discrepancy(row, 'unknown_network_type',
+                    'unknown_network_type', network_type=row.network_type)
+                continue
+            client = parties.get(row.client_code)
+            active = row.status == 'active'
+            if active and client is None:
+                discrepancy(row, 'unknown_client', 'unknown_client',
+                    client=row.client_code)
+                continue
+            current = base.get((system, row.number))
+            if current is None:
+                candidates = [c for c in by_number.get(row.number, [])
+                    if (c[1], c[2]) not in file_keys
+                    and c[4] == 'connected']
+                if len(candidates) > 1:
+                    discrepancy(row, 'ambiguous', 'ambiguous')
+                    continue
+                if candidates:
+                    current = candidates[0]
+                    seen.add(current[0])
+                    date = _date(row, current, self.date)
+                    movement('replacement', current[0], date,
+                        system=system, network_type=network_type)
+                    if active and client != current[5]:
+                        movement('reregistration', current[0], date,
+                            client=client)
+                    elif not active:
+                        movement('disconnection', current[0], date)
+                    continue
+                if active:
+                    new_distributives.append({
+                            'company': company,
+                            'number': row.number,
+                            'system': system,
+                            'network_type': network_type,
+                            'series': row.series or None,
+                            'type': row.type or 'commercial',
+                            'state': 'in_stock',
+                            })
+                    new_movements.append((row, client))
+                continue
+            d_id, _, _, d_network_type, state, d_client, last = current
+            seen.add(d_id)
+            date = _date(row, current, self.date)
+            if state == 'written_off':
+                if active:
+                    discrepancy(row, 'written_off', 'written_off',
+                        distributive=d_id)
+                continue
+            if not active:
+                if state == 'connected':
+                    movement('disconnection', d_id, date)
+                continue
+            if state == 'connected':
+                if client != d_client:
+                    movement('reregistration', d_id, date, client=client)
+                if network_type != d_network_type:
+                    movement('replacement', d_id, date,
+                        network_type=network_type)
+            elif state == 'disconnected':
+                movement('reregistration', d_id, date, client=client)
+                if network_type != d_network_type:
+                    movement('replacement', d_id, date,
+                        network_type=network_type)
+            else:
+                if network_type != d_network_type:
+                    Distributive.write([Distributive(d_id)],
+                        {'network_type': network_type})
+                movement('connection', d_id, date, client=client)
+
+        for key, current in base.items():
+            if current[4] == 'connected' and current[0] not in seen:
+                discrepancy(None, 'missing', 'missing',
+                    distributive=current[0],
+                    system_code=None, number=current[2])
+
+        if new_distributives:
+            created = Distributive.create(new_distributives)
+            for distributive, (row, client) in zip(created, new_movements):
+                movement('connection', distributive.id,
+                    row.date or self.date, client=client)
+                counts['new'] += 1
+                counts['connection'] -= 1
+        if movements:
+            Movement.create_and_do(movements)
+        if discrepancies:
+            Discrepancy.create(discrepancies)
+        self.new_count = counts['new'] + counts['connection']
+        self.reregistration_count = counts['reregistration']
+        self.replacement_count = counts['replacement']
+        self.disconnection_count = counts['disconnection']
+        self.discrepancy_count = len(discrepancies)
+        self.save()
+
+    @classmethod
+    def import_folder(cls):
+        "Cron: import the files of the configured folder"
+        pool = Pool()
+        Configuration = pool.get('ric.distributive.configuration')
+        config = Configuration(1)
+        folder = config.import_folder
+        if not folder:
+            return
+        if not os.path.isdir(folder):
+            raise UserError(gettext('ric_distributive.msg_registration_folder',
+                    folder=folder))
+        archive = config.archive_folder or os.path.join(folder, 'archive')
+        failed = config.failed_folder or os.path.join(folder, 'failed')
+        transaction = Transaction()
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path) or name.startswith('.'):
+                continue
+            with open(path, 'rb') as file:
+                data = file.read()
+            try:
+                with transaction.new_transaction() as sub:
+                    with sub.set_context(transaction.context):
+                        cls.import_data(data, name)
+                    sub.commit()
+            except UserError as exception:
+                logger.info("registration file %s failed: %s",
+                    name, exception)
+                os.makedirs(failed, exist_ok=True)
+                shutil.move(path, os.path.join(failed, name))
+                with open(os.path.join(failed, name + '.error'), 'w',
+                        encoding='utf-8') as file:
+                    file.write(str(exception.message) + '\n')
+            else:
+                os.makedirs(archive, exist_ok=True)
+                shutil.move(path, os.path.join(archive, name))
+
+
+def _date(row, current, default):
+    date = row.date or default
+    last = current[6]
+    if isinstance(last, str):
+        last = dt.date.fromisoformat(last[:10])
+    if last and date < last:
+        date = last
+    return date
+
+
+class Discrepancy(ModelSQL, ModelView):
+    "Registration File Discrepancy"
+    __name__ = 'ric.registration.discrepancy'
+
+    import_ = fields.Many2One('ric.registration.import', "Import",
+        required=True, ondelete='CASCADE', readonly=True)
+    date = fields.Function(fields.Date("Date"), 'get_date')
+    line = fields.Integer("Line", readonly=True)
+    kind = fields.Selection(DISCREPANCY_KINDS, "Kind", readonly=True)
+    system_code = fields.Char("System Code", readonly=True)
+    number = fields.Char("Number", readonly=True)
+    client_code = fields.Char("Client Code", readonly=True)
+    distributive = fields.Many2One('ric.distributive', "Distributive",
+        readonly=True, ondelete='CASCADE')
+    description = fields.Char("Description", readonly=True)
+    resolved = fields.Boolean("Resolved")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('import_', 'DESC'), ('line', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def default_resolved(cls):
+        return False
+
+    def get_date(self, name):
+        return self.import_.date
+
+
+class ImportStart(ModelView):
+    "Import Registration File"
+    __name__ = 'ric.registration.import.start'
+    file = fields.Binary("File", required=True, filename='filename')
+    filename = fields.Char("File Name")
+    record = fields.Many2One('ric.registration.import', "Import",
+        readonly=True, states={'invisible': True})
+
+
+class Import(Wizard):
+    "Import Registration File"
+    __name__ = 'ric.registration.import.wizard'
+
+    start = StateView('ric.registration.import.start',
+        'ric_distributive.registration_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+    open_ = StateAction('ric_distributive.act_registration_import_form')
+
+    def transition_import_(self):
+        RegistrationImport = Pool().get('ric.registration.import')
+        self.start.record = RegistrationImport.import_data(
+            self.start.file, self.start.filename or 'registration.csv')
+        return 'open_'
+
+    def do_open_(self, action):
+        return action, {'res_id': [self.start.record.id]}
+
+    def transition_open_(self):
+        return 'end'
+
+
+class ExportStart(ModelView):
+    "Export Disconnections"
+    __name__ = 'ric.registration.export.start'
+    from_date = fields.Date("From Date")
+    to_date = fields.Date("To Date")
+    include_exported = fields.Boolean("Include Exported",
+        help="Export again the disconnections already sent.")
+
+
+class ExportResult(ModelView):
+    "Export Disconnections"
+    __name__ = 'ric.registration.export.result'
+    file = fields.Binary("File", filename='filename', readonly=True)
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Disconnections", readonly=True)
+
+
+class Export(Wizard):
+    "Export Disconnections"
+    __name__ = 'ric.registration.export'
+
+    start = StateView('ric.registration.export.start',
+        'ric_distributive.registration_export_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Generate", 'generate', 'tryton-ok', default=True),
+            ])
+    generate = StateTransition()
+    result = StateView('ric.registration.export.result',
+        'ric_distributive.registration_export_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_generate(self):
+        Movement = Pool().get('ric.distributive.movement')
+        data, filename, movements = Movement.generate_disconnection_file(
+            self.start.from_date, self.start.to_date,
+            self.start.include_exported)
+        self.result.file = data
+        self.result.filename = filename
+        self.result.count = len(movements)
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            'count': self.result.count,
+            }
+
+
+class Movement(metaclass=PoolMeta):
+    __name__ = 'ric.distributive.movement'
+
+    @classmethod
+    def generate_disconnection_file(cls, from_date=None, to_date=None,
+            include_exported=False, format=None, encoding=None):
+        """Return (data, filename, movements) of the file asking the
+        registration centre to disconnect the distributives disconnected in
+        the system; the movements are flagged as exported."""
+        pool = Pool()
+        Configuration = pool.get('ric.distributive.configuration')
+        Date = pool.get('ir.date')
+        config = Configuration(1)
+        domain = [
+            ('kind', '=', 'disconnection'),
+            ('state', '=', 'done'),
+            ]
+        if from_date:
+            domain.append(('date', '>=', from_date))
+        if to_date:
+            domain.append(('date', '<=', to_date))
+        if not include_exported:
+            domain.append(('exported', '=', False))
+        movements = cls.search(domain, order=[('date', 'ASC'), ('id', 'ASC')])
+        rows = []
+        for movement in movements:
+            distributive = movement.distributive
+            client = movement.from_client
+            rows.append({
+                    'system': (movement.from_system or distributive.system
+                        ).code,
+                    'number': distributive.number,
+                    'network_type': (movement.from_network_type
+                        or distributive.network_type).code,
+                    'status': 'disconnected',
+                    'client_code': (client.client_number or client.code
+                        if client else ''),
+                    'client_inn': '',
+                    'client_name': client.name if client else '',
+                    'date': movement.date,
+                    'series': distributive.series or '',
+                    'type': distributive.type,
+                    })
+        data = get_format(format or config.registration_format or 'csv'
+            ).generate(rows,
+                encoding=encoding or config.registration_encoding or 'utf-8')
+        if movements:
+            cls.write(movements, {'exported': True})
+        filename = 'disconnections-%s.csv' % Date.today().isoformat()
+        return data, filename, movements
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('ric.registration.import|import_folder',
+                    "Import Registration Files"),
+                ])

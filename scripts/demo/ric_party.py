@@ -1,0 +1,207 @@
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Demo data of ric_party: clients, contact persons, responsibles
+
+Creates ``300 * scale`` clients of the Belgorod region (organisations,
+state institutions and individual entrepreneurs with valid INN), their
+contacts with positions and roles, responsibles among the demo employees,
+a few counterparty changes and planted duplicates, then computes the
+segments and the readiness.  Stores the client ids in
+``ctx.data['clients']``.
+"""
+import datetime as dt
+
+from proteus import Model
+
+CITIES = [
+    ('Белгород', '308000', '4722'), ('Старый Оскол', '309500', '4725'),
+    ('Губкин', '309180', '47241'), ('Шебекино', '309290', '47248'),
+    ('Алексеевка', '309850', '47234'), ('Валуйки', '309990', '47236'),
+    ('Строитель', '309070', '47244')]
+STREETS = ['ул. Победы', 'ул. Щорса', 'пр. Славы', 'Народный б-р',
+    'ул. Преображенская', 'ул. Попова', 'пр. Богдана Хмельницкого',
+    'ул. Костюкова', 'ул. Мичурина', 'ул. Садовая', 'ул. Ленина',
+    'ул. Октябрьская', 'мкр. Жукова', 'ул. Губкина']
+COMPANY_WORDS = ['Ромашка', 'Белагро', 'Оскольский хлеб', 'СтройДом',
+    'Техносервис', 'Белэнерго', 'Агроинвест', 'Меридиан', 'Вектор',
+    'Гранит', 'Альянс', 'Оскол-Металл', 'Белгородские окна', 'Медтехника',
+    'Северный ветер', 'Черноземье', 'Белый город', 'Продсервис',
+    'Автотранс', 'Центр учёта', 'ЭкоПром', 'Торговый дом Белогорье',
+    'Лесные дали', 'Мастер', 'Профи', 'Консалт-Белгород', 'Нива',
+    'Приоскольская птица', 'Сокол', 'Светлый путь']
+STATE_NAMES = ['ГБУЗ «Городская больница № %s»',
+    'МБОУ «Средняя общеобразовательная школа № %s»',
+    'МБДОУ «Детский сад № %s»', 'ОГБУ «Центр социальной помощи № %s»']
+SURNAMES = [('Иванов', 'Иванова'), ('Петров', 'Петрова'),
+    ('Сидоров', 'Сидорова'), ('Кузнецов', 'Кузнецова'),
+    ('Смирнов', 'Смирнова'), ('Попов', 'Попова'), ('Волков', 'Волкова'),
+    ('Лебедев', 'Лебедева'), ('Козлов', 'Козлова'),
+    ('Новиков', 'Новикова'), ('Морозов', 'Морозова'),
+    ('Соколов', 'Соколова')]
+FIRST = [('Иван', 'm'), ('Пётр', 'm'), ('Сергей', 'm'), ('Андрей', 'm'),
+    ('Мария', 'f'), ('Елена', 'f'), ('Ольга', 'f'), ('Наталья', 'f'),
+    ('Татьяна', 'f'), ('Алексей', 'm')]
+PATRONYMIC = {'m': ['Иванович', 'Петрович', 'Сергеевич'],
+    'f': ['Ивановна', 'Петровна', 'Сергеевна']}
+POSITIONS = [
+    ('Генеральный директор', 'head', True), ('Главный бухгалтер',
+        'chief_accountant', True), ('Бухгалтер', 'accountant', False),
+    ('Юрисконсульт', 'lawyer', False), ('Специалист по кадрам', 'hr', False),
+    ('Экономист', 'economist', False)]
+REGIMES = ['osno', 'osno', 'usn_income', 'usn_profit', 'eshn', 'psn',
+    'npd', None]
+
+
+def inn10(rng, region='31'):
+    digits = [int(c) for c in region] + [rng.randint(0, 9) for _ in range(7)]
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    digits.append(sum(w * d for w, d in zip(weights, digits)) % 11 % 10)
+    return ''.join(map(str, digits))
+
+
+def inn12(rng, region='31'):
+    digits = [int(c) for c in region] + [rng.randint(0, 9) for _ in range(8)]
+    w1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+    digits.append(sum(w * d for w, d in zip(w1, digits)) % 11 % 10)
+    w2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+    digits.append(sum(w * d for w, d in zip(w2, digits)) % 11 % 10)
+    return ''.join(map(str, digits))
+
+
+def person(rng):
+    first, sex = rng.choice(FIRST)
+    surname = rng.choice(SURNAMES)[0 if sex == 'm' else 1]
+    return '%s %s %s' % (surname, first, rng.choice(PATRONYMIC[sex]))
+
+
+def create(ctx):
+    config, rng, today = ctx.config, ctx.rng, ctx.today
+    Party = Model.get('party.party', config=config)
+    Contact = Model.get('ric.party.contact', config=config)
+    Employee = Model.get('company.employee', config=config)
+    Direction = Model.get('ric.activity.direction', config=config)
+    Source = Model.get('ric.party.source', config=config)
+    Industry = Model.get('ric.party.industry', config=config)
+
+    sources = [Source(name=n, code=c) for n, c in [
+            ("2GIS", '2gis'), ("Росстат", 'rosstat'),
+            ("Сайт КонсультантПлюс", 'website'), ("Рекомендация", 'referral')]]
+    Source.save(sources)
+    industries = [Industry(name=n) for n in [
+            "Торговля", "Строительство", "Сельское хозяйство",
+            "Здравоохранение", "Образование", "Производство", "Услуги",
+            "Транспорт"]]
+    Industry.save(industries)
+    employees = Employee.find([])
+    directions = {d.code: d for d in Direction.find([])}
+
+    count = 300 * max(ctx.scale, 1)
+    parties, used_inn = [], set()
+    for i in range(count):
+        kind = rng.random()
+        if kind < 0.6:
+            name = 'ООО «%s»' % rng.choice(COMPANY_WORDS)
+            if rng.random() < 0.7:
+                name = 'ООО «%s-%s»' % (rng.choice(COMPANY_WORDS), i)
+            inn = inn10(rng)
+        elif kind < 0.75:
+            name = rng.choice(STATE_NAMES) % (i % 60 + 1)
+            inn = inn10(rng)
+        else:
+            surname = rng.choice(SURNAMES)[0]
+            name = 'ИП %s %s.%s.' % (surname, rng.choice('АВГДЕИКМНОПС'),
+                rng.choice('АВГДЕИКМНОПС'))
+            inn = inn12(rng)
+        if inn in used_inn:
+            continue
+        used_inn.add(inn)
+        city, postal, code = rng.choice(CITIES)
+        party = Party(name=name, is_client=True)
+        party.client_status = rng.choice(
+            ['served', 'served', 'potential', 'potential', 'disconnected'])
+        party.client_number = str(193000 + i)
+        party.client_category = rng.choice(['A', 'B', 'C', 'C'])
+        party.tax_regime = rng.choice(REGIMES)
+        party.industry = rng.choice(industries)
+        party.record_source = rng.choice(sources)
+        party.accountants = rng.choice([0, 1, 1, 2, 3, 5, 8])
+        party.lawyers = rng.choice([0, 0, 0, 1, 2])
+        if rng.random() < 0.2:
+            party.competitor_systems = rng.choice(['Гарант', 'Кодекс'])
+        party.key_client = rng.random() < 0.05
+        address = party.addresses[0]
+        address.city = city
+        address.postal_code = postal
+        address.street = '%s, д. %s' % (rng.choice(STREETS),
+            rng.randint(1, 150))
+        party.identifiers.new(type='ru_vat', code=inn)
+        party.contact_mechanisms.new(type='phone',
+            value='+7 (%s) %s-%02d-%02d' % (code, rng.randint(20, 79),
+                rng.randint(0, 99), rng.randint(0, 99)))
+        if rng.random() < 0.6:
+            party.contact_mechanisms.new(
+                type='email', value='office%s@example.ru' % i)
+        if employees:
+            for code_ in ['sales', 'service']:
+                if code_ in directions and rng.random() < 0.8:
+                    party.ric_responsibles.new(
+                        direction=directions[code_],
+                        employee=rng.choice(employees),
+                        date_from=today - dt.timedelta(
+                            days=rng.randint(30, 900)))
+            if party.key_client:
+                party.key_client_responsible = rng.choice(employees)
+        parties.append(party)
+    for start in range(0, len(parties), 100):
+        Party.save(parties[start:start + 100])
+
+    contacts = []
+    for party in parties:
+        for title, type_, main in rng.sample(POSITIONS, rng.randint(1, 3)):
+            contact = Contact(party=party, name=person(rng), position=title,
+                position_type=type_)
+            contact.decision_maker = main and type_ == 'head'
+            contact.decision_influencer = type_ == 'chief_accountant'
+            contact.key_user = type_ in {'accountant', 'lawyer'}
+            contact.stop_list = rng.random() < 0.03
+            contact.phone = '+7 9%02d %03d-%02d-%02d' % (
+                rng.randint(0, 99), rng.randint(0, 999),
+                rng.randint(0, 99), rng.randint(0, 99))
+            contact.birthday = dt.date(rng.randint(1960, 1998),
+                rng.randint(1, 12), rng.randint(1, 28))
+            contacts.append(contact)
+    for start in range(0, len(contacts), 200):
+        Contact.save(contacts[start:start + 200])
+
+    # planted duplicates: the same client entered again by hand
+    duplicates = []
+    for original in rng.sample(parties, min(5 * max(ctx.scale, 1),
+                len(parties))):
+        twin = Party(name=original.name.replace('ООО «', 'ООО "')
+            .replace('»', '"'), is_client=True, client_status='potential')
+        address = twin.addresses[0]
+        address.city = original.addresses[0].city
+        address.street = original.addresses[0].street.replace(
+            'ул.', 'улица')
+        duplicates.append(twin)
+    Party.save(duplicates)
+
+    # a few clients pay through another legal person since this year
+    History = Model.get('ric.party.counterparty', config=config)
+    history = []
+    for client in rng.sample(parties, min(5, len(parties))):
+        payer = Party(name='ООО «%s плюс»' % rng.choice(COMPANY_WORDS))
+        payer.identifiers.new(type='ru_vat', code=inn10(rng))
+        payer.save()
+        history.append(History(client=client, counterparty=payer,
+                start_date=today.replace(month=1, day=1)))
+    History.save(history)
+
+    ids = [p.id for p in parties] + [p.id for p in duplicates]
+    ctx.data['clients'] = [p.id for p in parties]
+    ctx.data['party_duplicates'] = [p.id for p in duplicates]
+
+    from proteus import Wizard
+    Wizard('ric.party.update_segments', config=config)
+    Wizard('ric.party.duplicate.find', config=config)
+    return ids
