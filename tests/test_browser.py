@@ -9,6 +9,7 @@ Playwright: a manager logs in, looks at the main menu, opens the Parties
 list, a party form and an invoice form; every screen is in Russian.
 Screenshots are kept in $RIC_ARTIFACTS (artifacts/ by default).
 """
+import json
 import os
 import re
 import shutil
@@ -58,6 +59,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_ready(url, database, process, log, timeout=300):
+    """Wait until the server answers a login: the HTTP server may listen
+    before the pool of the database is initialised."""
+    request = json.dumps({
+            'method': 'common.db.login', 'id': 1,
+            'params': ['manager', {'password': PASSWORD}, 'ru']}).encode()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise RuntimeError("trytond exited, see %s" % log)
+        try:
+            response = urllib.request.urlopen(urllib.request.Request(
+                    url + database + '/session/login', data=request,
+                    headers={'Content-Type': 'application/json'}),
+                timeout=30)
+            if 'result' in json.loads(response.read()):
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(1)
+    raise RuntimeError("trytond not ready after %ss, see %s" % (
+            timeout, log))
+
+
 @pytest.fixture(scope='module')
 def server():
     uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
@@ -91,14 +116,7 @@ def server():
             '-c', config, '-d', database],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = 'http://127.0.0.1:%s/' % port
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("trytond exited, see %s" % log.name)
-            time.sleep(0.5)
+    wait_ready(url, database, process, log.name)
     try:
         yield url, database
     finally:
