@@ -26,10 +26,8 @@ import time
 
 def inn_for(number):
     "Return a valid 10-digit INN from a 9-digit number"
-    digits = [int(c) for c in '%09d' % number]
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    control = sum(w * d for w, d in zip(weights, digits)) % 11 % 10
-    return ''.join(map(str, digits)) + str(control)
+    from trytond.modules.ric_base.requisites import complete_inn
+    return complete_inn('%09d' % number)
 
 
 CITIES = ['Белгород', 'Старый Оскол', 'Губкин', 'Шебекино', 'Алексеевка',

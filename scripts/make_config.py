@@ -13,12 +13,14 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def make_config(output, uri, path=None, listen=None, web_root=None):
+def make_config(output, uri, path=None, listen=None, web_root=None,
+        database_list=True):
     config = configparser.ConfigParser(interpolation=None)
     config.read(os.path.join(ROOT, 'config', 'trytond.conf'))
     config.set('database', 'uri', uri)
     if path:
         config.set('database', 'path', path)
+    config.set('database', 'list', str(bool(database_list)))
     if listen:
         config.set('web', 'listen', listen)
     if web_root:
@@ -36,9 +38,11 @@ def main():
     parser.add_argument('--path')
     parser.add_argument('--listen')
     parser.add_argument('--web-root')
+    parser.add_argument('--no-database-list', action='store_true',
+        help="do not list the databases on the login screen")
     args = parser.parse_args()
     make_config(args.output, args.uri, args.path, args.listen,
-        args.web_root)
+        args.web_root, not args.no_database_list)
 
 
 if __name__ == '__main__':

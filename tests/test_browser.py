@@ -99,7 +99,8 @@ def server():
         env.pop(key, None)
     subprocess.run([sys.executable, os.path.join(SCRIPTS, 'make_config.py'),
             '--output', config, '--uri', uri, '--path', workdir,
-            '--listen', '127.0.0.1:%s' % port, '--web-root', SAO_ROOT],
+            '--listen', '127.0.0.1:%s' % port, '--web-root', SAO_ROOT,
+            '--no-database-list'],
         check=True, env=env)
     subprocess.run([sys.executable,
             os.path.join(SCRIPTS, 'create_database.py'),
@@ -118,7 +119,7 @@ def server():
     url = 'http://127.0.0.1:%s/' % port
     wait_ready(url, database, process, log.name)
     try:
-        yield url, database
+        yield url, database, log.name
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -133,7 +134,7 @@ def server():
 @pytest.fixture(scope='module')
 def page(server):
     from playwright.sync_api import sync_playwright
-    url, database = server
+    url, database, server_log = server
     os.makedirs(ARTIFACTS, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -145,12 +146,29 @@ def page(server):
             viewport={'width': 1600, 'height': 1000}, locale='ru-RU')
         page = context.new_page()
         page.set_default_timeout(30000)
-        page.goto(url + '#' + database)
-        page.fill('#login', 'manager')
-        page.click('.login-dialog button[type=submit]')
-        page.fill('input[type=password]', PASSWORD)
-        page.keyboard.press('Enter')
-        page.wait_for_selector('#menu .treeview, #menu table', timeout=60000)
+        try:
+            page.goto(url + '#' + database)
+            # the form is disabled while the client talks to the server
+            page.wait_for_selector(
+                '.login-dialog #login:not([disabled])', timeout=60000)
+            database_input = page.locator('.login-dialog input#database')
+            if (database_input.is_visible()
+                    and not database_input.input_value()):
+                database_input.fill(database)
+            page.fill('#login', 'manager')
+            page.press('#login', 'Enter')
+            page.fill('input[type=password]', PASSWORD)
+            page.keyboard.press('Enter')
+            page.wait_for_selector(
+                '#menu .treeview, #menu table', timeout=60000)
+        except Exception:
+            page.screenshot(path=os.path.join(ARTIFACTS, 'browser_login.png'))
+            dialogs = page.eval_on_selector_all(
+                '.modal', "els => els.map(e => e.innerText)")
+            with open(server_log) as fp:
+                log = fp.read()[-3000:]
+            pytest.fail('login failed; dialogs: %r\nserver log:\n%s' % (
+                    dialogs, log))
         page.wait_for_timeout(1000)
         page.database = database
         page.base_url = url

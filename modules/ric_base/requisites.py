@@ -33,7 +33,8 @@ __all__ = [
     'compact', 'is_valid_inn', 'is_valid_kpp', 'is_valid_ogrn',
     'is_valid_ogrnip', 'is_valid_ogrn_any', 'is_valid_bik',
     'is_valid_settlement_account', 'is_valid_correspondent_account',
-    'account_control_sum', 'check_requisites', 'RequisiteError']
+    'account_control_sum', 'check_requisites', 'RequisiteError',
+    'complete_inn']
 
 _KPP = re.compile(r'^\d{4}[\dA-Z]{2}\d{3}$')
 _WEIGHTS = (7, 1, 3)
@@ -56,6 +57,21 @@ def is_valid_inn(value):
     if len(value) not in (10, 12) or not value.isdigit():
         return False
     return _stdnum_inn.is_valid(value)
+
+
+_INN_WEIGHTS = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def complete_inn(body):
+    """Return the INN made of body and its control digits: 9 digits give
+    an organisation's INN, 10 digits an individual's (demo data, tests)."""
+    digits = [int(c) for c in body]
+    if len(digits) not in (9, 10):
+        raise ValueError("an INN body has 9 or 10 digits")
+    for _ in range(1 if len(digits) == 9 else 2):
+        weights = _INN_WEIGHTS[-len(digits):]
+        digits.append(sum(w * d for w, d in zip(weights, digits)) % 11 % 10)
+    return ''.join(map(str, digits))
 
 
 def is_valid_kpp(value):

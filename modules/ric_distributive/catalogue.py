@@ -6,6 +6,7 @@ from sql.functions import CharLength
 
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+from trytond.modules.ric_base.model import CodeNameMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -21,32 +22,6 @@ NETWORK_KINDS = [
     ('flash', "Flash"),
     ('online', "Online"),
     ]
-
-
-class CodeNameMixin:
-    __slots__ = ()
-
-    def get_rec_name(self, name):
-        if self.code:
-            return '[%s] %s' % (self.code, self.name)
-        return self.name
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
-
-    @classmethod
-    def order_code(cls, tables):
-        table, _ = tables[None]
-        return [CharLength(table.code), table.code]
 
 
 class ProductMixin:

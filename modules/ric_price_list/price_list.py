@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.product import price_digits
+from trytond.modules.ric_base.model import CodeNameMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -41,7 +42,7 @@ ITEM_TYPES = [
 VALID_STATES = ('approved', 'closed')
 
 
-class PriceList(metaclass=PoolMeta):
+class PriceList(CodeNameMixin, metaclass=PoolMeta):
     __name__ = 'product.price_list'
 
     ric_type = fields.Selection(RIC_TYPES, "Tariff Type",
@@ -103,23 +104,6 @@ class PriceList(metaclass=PoolMeta):
     @classmethod
     def default_derive_formula(cls):
         return 'base_price'
-
-    def get_rec_name(self, name):
-        if self.code:
-            return '[%s] %s' % (self.code, self.name)
-        return self.name
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
 
     def get_context_formula(self, product, quantity, uom, pattern=None):
         context = super().get_context_formula(

@@ -13,6 +13,8 @@ import datetime as dt
 
 from proteus import Model
 
+from trytond.modules.ric_base.requisites import complete_inn
+
 CITIES = [
     ('Белгород', '308000', '4722'), ('Старый Оскол', '309500', '4725'),
     ('Губкин', '309180', '47241'), ('Шебекино', '309290', '47248'),
@@ -53,19 +55,13 @@ REGIMES = ['osno', 'osno', 'usn_income', 'usn_profit', 'eshn', 'psn',
 
 
 def inn10(rng, region='31'):
-    digits = [int(c) for c in region] + [rng.randint(0, 9) for _ in range(7)]
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    digits.append(sum(w * d for w, d in zip(weights, digits)) % 11 % 10)
-    return ''.join(map(str, digits))
+    return complete_inn(region + ''.join(
+            str(rng.randint(0, 9)) for _ in range(7)))
 
 
 def inn12(rng, region='31'):
-    digits = [int(c) for c in region] + [rng.randint(0, 9) for _ in range(8)]
-    w1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-    digits.append(sum(w * d for w, d in zip(w1, digits)) % 11 % 10)
-    w2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-    digits.append(sum(w * d for w, d in zip(w2, digits)) % 11 % 10)
-    return ''.join(map(str, digits))
+    return complete_inn(region + ''.join(
+            str(rng.randint(0, 9)) for _ in range(8)))
 
 
 def person(rng):

@@ -41,6 +41,16 @@ class RequisitesTestCase(TestCase):
         self.assertFalse(requisites.is_valid_inn('77070838AB'))
         self.assertFalse(requisites.is_valid_inn(None))
 
+    @given(st.text(alphabet='0123456789', min_size=9, max_size=10))
+    def test_complete_inn(self, body):
+        "A completed INN is valid and a change of its last digit is not"
+        inn = requisites.complete_inn(body)
+        self.assertEqual(len(inn), 10 if len(body) == 9 else 12)
+        self.assertTrue(inn.startswith(body))
+        self.assertTrue(requisites.is_valid_inn(inn))
+        wrong = inn[:-1] + str((int(inn[-1]) + 1) % 10)
+        self.assertFalse(requisites.is_valid_inn(wrong))
+
     def test_kpp(self):
         self.assertTrue(requisites.is_valid_kpp('773601001'))
         self.assertTrue(requisites.is_valid_kpp('7736AB001'))
