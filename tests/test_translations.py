@@ -29,7 +29,6 @@ The official modules and ``ir``/``res`` are ``ric_locale``'s job: their count
 must be 0. The suite's own modules ship their own ``locale/ru.po``; a failure
 of ``test_suite_modules`` names the module that owns each missing string.
 """
-import configparser
 import pathlib
 import re
 import unittest

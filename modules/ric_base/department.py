@@ -1,7 +1,7 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered, tree)
+    DeactivableMixin, ModelSQL, ModelView, fields, tree)
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 

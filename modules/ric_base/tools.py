@@ -8,6 +8,7 @@ by government decree and the Saturdays made working days by those moves.
 ``ric.calendar.exception`` records let a RIC correct a day; pass them as
 ``exceptions`` ({date: is_working}) to the functions below.
 """
+import codecs
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -17,7 +18,7 @@ from num2words import num2words
 
 __all__ = [
     'amount_in_words', 'plural_ru', 'is_working_day', 'add_working_days',
-    'working_days_between', 'month_working_days']
+    'working_days_between', 'month_working_days', 'decode_text']
 
 _CURRENCIES = {
     # code: (major forms, minor forms, major gender is feminine)
@@ -113,3 +114,27 @@ def month_working_days(year, month, exceptions=None):
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(
         days=1)
     return working_days_between(start, end, exceptions)
+
+
+def decode_text(data, encoding=None):
+    """Return the text of an imported file.
+
+    With an encoding, decode with it (UTF-8 accepts a byte order mark);
+    without, detect UTF-8 (with or without BOM) and fall back to
+    Windows-1251, the two encodings of Russian exchange files.
+    UnicodeDecodeError and LookupError are left to the caller, which knows
+    the file and the line to name in its message.
+    """
+    if isinstance(data, str):
+        return data
+    data = bytes(data)
+    if encoding is None:
+        if data.startswith(codecs.BOM_UTF8):
+            return data.decode('utf-8-sig')
+        try:
+            return data.decode('utf-8')
+        except UnicodeDecodeError:
+            return data.decode('cp1251')
+    if encoding.lower().replace('_', '-') in {'utf-8', 'utf8'}:
+        encoding = 'utf-8-sig'
+    return data.decode(encoding)

@@ -16,7 +16,7 @@ from trytond.model.exceptions import AccessError
 from trytond.exceptions import UserError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 

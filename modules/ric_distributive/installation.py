@@ -2,8 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import Null
-from sql.operators import Concat
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext

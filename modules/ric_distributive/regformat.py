@@ -14,6 +14,7 @@ from collections import namedtuple
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.ric_base.tools import decode_text
 
 __all__ = ['Row', 'RegistrationFormat', 'CsvFormat', 'register',
     'get_format', 'decode']
@@ -40,15 +41,7 @@ def get_format(code):
 
 def decode(data):
     "Return data as text: UTF-8 (with or without BOM) or else Windows-1251"
-    if isinstance(data, str):
-        return data
-    data = bytes(data)
-    if data.startswith(b'\xef\xbb\xbf'):
-        return data[3:].decode('utf-8')
-    try:
-        return data.decode('utf-8')
-    except UnicodeDecodeError:
-        return data.decode('cp1251')
+    return decode_text(data)
 
 
 class RegistrationFormat:

@@ -6,7 +6,6 @@ Each report reads its period from ric.distributive.report.context and
 groups by the columns shown; the list can be grouped further in the
 client and drawn as a graph.
 """
-import datetime as dt
 
 from sql import Literal, Null
 from sql.aggregate import Count, Min, Sum

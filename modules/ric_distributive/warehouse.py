@@ -7,7 +7,6 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .distributive import DISTRIBUTIVE_TYPES
@@ -145,7 +144,6 @@ class Reservation(Workflow, ModelSQL, ModelView):
     @Workflow.transition('issued')
     def issue(cls, reservations):
         "The distributives left the warehouse for their installation"
-        pass
 
     @classmethod
     def flag_expired(cls, date=None):

@@ -10,6 +10,7 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.ric_base import requisites as ru
+from trytond.modules.ric_base.tools import decode_text
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -56,17 +57,12 @@ def read_rows(data, filename, file_format='csv', encoding='utf-8',
     """
     if file_format == 'xlsx':
         return _read_xlsx(data, filename)
-    if isinstance(data, str):
-        text = data
-    else:
-        codec = 'utf-8-sig' if encoding.replace('_', '-') in {
-            'utf-8', 'utf8'} else encoding
-        try:
-            text = bytes(data).decode(codec)
-        except UnicodeDecodeError as exception:
-            line = bytes(data)[:exception.start].count(b'\n') + 1
-            raise ParseError('msg_import_encoding', file=filename,
-                encoding=encoding, line=line) from exception
+    try:
+        text = decode_text(data, encoding)
+    except UnicodeDecodeError as exception:
+        line = bytes(data)[:exception.start].count(b'\n') + 1
+        raise ParseError('msg_import_encoding', file=filename,
+            encoding=encoding, line=line) from exception
     reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
     header, rows = None, []
     try:
@@ -351,11 +347,10 @@ class Import(Workflow, ModelSQL, ModelView):
                 [record['phone']] if record.get('phone') else [],
                 [record['email']] if record.get('email') else [])
             existing = by_reference.get(reference) if reference else None
-            reason_code = 'reference' if existing else None
             if not existing:
                 match = corpus.match(candidate)
                 if match and match[1] == 'inn':
-                    existing, reason_code = match[0], 'inn'
+                    existing = match[0]
                 elif match:
                     line.update(status='duplicate',
                         reason=self._duplicate_reason(match))

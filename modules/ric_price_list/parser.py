@@ -11,6 +11,8 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+from trytond.modules.ric_base.tools import decode_text
+
 TARGETS = (
     'system', 'network_type', 'kit', 'product',
     'maintenance_price', 'sale_price', 'formula')
@@ -108,10 +110,8 @@ def read_rows(data, file_format='csv', encoding='utf-8', delimiter=';'):
                 for row in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
-    if encoding in {'utf-8', 'utf8'}:
-        encoding = 'utf-8-sig'
     try:
-        text = data.decode(encoding)
+        text = decode_text(data, encoding)
     except (UnicodeDecodeError, LookupError) as exception:
         raise ParseError('unreadable', value=str(exception))
     if '\x00' in text:

@@ -1,12 +1,10 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from sql import Null
 from sql.aggregate import Count
-from sql.conditionals import Coalesce
 
 from trytond import backend
 from trytond.i18n import gettext

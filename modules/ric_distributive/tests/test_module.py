@@ -14,7 +14,7 @@ from trytond.modules.ric_distributive.regformat import (
     CsvFormat, Row, decode)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    ModuleTestCase, TestCase, with_transaction)
+    ModuleTestCase, with_transaction)
 
 D = dt.date
 

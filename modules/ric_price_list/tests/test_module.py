@@ -1,7 +1,6 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-import io
 from decimal import Decimal
 
 from hypothesis import given, settings
