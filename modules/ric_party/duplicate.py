@@ -352,11 +352,14 @@ class Duplicate(Workflow, ModelSQL, ModelView):
     @ModelView.button
     def swap(cls, duplicates):
         "Keep the other client of the pair"
+        to_write = []
         for duplicate in duplicates:
-            cls.write([duplicate], {
-                    'party_a': duplicate.party_b.id,
-                    'party_b': duplicate.party_a.id,
-                    })
+            to_write.extend(([duplicate], {
+                        'party_a': duplicate.party_b.id,
+                        'party_b': duplicate.party_a.id,
+                        }))
+        if to_write:
+            cls.write(*to_write)
 
     @classmethod
     @ModelView.button

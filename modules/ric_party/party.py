@@ -1,7 +1,7 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 
 from sql.conditionals import Coalesce
 
@@ -617,17 +617,22 @@ class Responsible(ModelSQL, ModelView):
 
     @classmethod
     def _close_previous(cls, records):
+        records = [r for r in records if r.date_from]
+        if not records:
+            return
+        # the open lines of the same parties, read once for all records
+        open_lines = defaultdict(list)
+        for line in cls.search([
+                    ('party', 'in', list({r.party.id for r in records})),
+                    ('date_to', '=', None),
+                    ]):
+            open_lines[line.party.id, line.direction.id].append(line)
         to_write = []
         for record in records:
-            if not record.date_from:
-                continue
-            previous = cls.search([
-                    ('party', '=', record.party.id),
-                    ('direction', '=', record.direction.id),
-                    ('id', '!=', record.id),
-                    ('date_to', '=', None),
-                    ('date_from', '<', record.date_from),
-                    ])
+            previous = [line for line in open_lines[
+                    record.party.id, record.direction.id]
+                if line.id != record.id and line.date_from
+                and line.date_from < record.date_from]
             if previous:
                 to_write.extend((previous, {
                             'date_to': record.date_from - dt.timedelta(1)}))
