@@ -4,6 +4,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sql import Cast, Literal, Null, Union
+from sql.operators import Exists
 from sql.aggregate import Min, Sum
 from sql.conditionals import Coalesce
 
@@ -632,6 +633,7 @@ class ControlReport(ModelSQL, ModelView):
             where_b &= billed.date <= context['to_date']
         if context.get('only_unapproved'):
             where_a &= approval.state != 'approved'
+            where_b &= ~Exists(cls._covering_approvals(billed))
         common = [_null('INTEGER').as_('create_uid'),
             _null('TIMESTAMP').as_('create_date'),
             _null('INTEGER').as_('write_uid'),
@@ -653,6 +655,26 @@ class ControlReport(ModelSQL, ModelView):
             billed.network_type, billed.date,
             where=where_b)
         return Union(query_a, query_b, all_=True)
+
+    @staticmethod
+    def _covering_approvals(billed):
+        """Return the query of the approved prices covering billed
+
+        The same rule as PriceControl.get_approved_prices: an approved
+        maintenance price of the client, system and network type valid on
+        the billed month and not below the billed amount."""
+        Approval = Pool().get('ric.price.approval')
+        approval = Approval.__table__()
+        return approval.select(Literal(1),
+            where=(approval.state == 'approved')
+            & (approval.client == billed.client)
+            & (approval.system == billed.system)
+            & (approval.network_type == billed.network_type)
+            & (approval.kind == 'maintenance')
+            & (approval.date <= billed.date)
+            & ((approval.end_date == Null)
+                | (approval.end_date >= billed.date))
+            & (approval.proposed_price >= billed.billed_amount))
 
     @classmethod
     def get_amounts(cls, records, names):
