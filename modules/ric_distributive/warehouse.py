@@ -2,11 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .distributive import DISTRIBUTIVE_TYPES
@@ -146,6 +148,24 @@ class Reservation(Workflow, ModelSQL, ModelView):
         "The distributives left the warehouse for their installation"
 
     @classmethod
+    def close_for_distributives(cls, distributives):
+        """Release the open reservations of the distributives
+
+        Called when the distributives leave the stock otherwise than by
+        their installation (written off): a reservation must not stay
+        open on a distributive nobody can get any more."""
+        ids = [d.id for d in distributives]
+        reservations = []
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS // 2):
+            reservations.extend(cls.search([
+                        ('distributive', 'in', list(sub_ids)),
+                        ('state', '=', 'reserved'),
+                        ]))
+        if reservations:
+            cls.release(reservations)
+        return reservations
+
+    @classmethod
     def flag_expired(cls, date=None):
         "Cron: flag the reservations whose end date has passed"
         if date is None:
@@ -158,6 +178,17 @@ class Reservation(Workflow, ModelSQL, ModelView):
         if reservations:
             cls.write(reservations, {'expired': True})
         return reservations
+
+
+class Distributive(metaclass=PoolMeta):
+    __name__ = 'ric.distributive'
+
+    @classmethod
+    @ModelView.button
+    def write_off(cls, distributives):
+        Reservation = Pool().get('ric.distributive.reservation')
+        super().write_off(distributives)
+        Reservation.close_for_distributives(distributives)
 
 
 class ReceiveStart(ModelView):
