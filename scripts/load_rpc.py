@@ -1,0 +1,700 @@
+#!/usr/bin/env python3
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Load test of the JSON-RPC interface: two trytond servers, one database
+
+Steps:
+
+1. fill: create the PostgreSQL database ``--database`` with the modules of
+   ``--modules`` activated and fill it with ``--clients`` clients (their
+   addresses, INNs, phones, e-mails, contact persons, distributives and
+   movements); ``--reuse`` keeps an existing database and its base;
+2. prepare: one user per session and, per session, ``--distributives``
+   distributives in stock that only this session moves;
+3. start_servers: ``--servers`` trytond processes on loopback ports from
+   ``--port``, on the same database, with ``[cache] clean_timeout = 0``
+   (the PostgreSQL backend then invalidates the caches between processes
+   by LISTEN/NOTIFY);
+4. run: ``--sessions`` concurrent sessions (threads) log in by
+   ``common.db.login`` on the servers in turn and, for ``--duration``
+   seconds, open client cards (``read`` of the fields of the party form),
+   search clients (``search_read`` of a name fragment), create and write
+   contact persons, create movements of distributives and do them, with
+   a pause of ``--think`` seconds on average between two requests;
+5. verify: every acknowledged write is read back through the other server
+   and compared (contacts, movement states, distributive states);
+6. report: requests, errors, lost writes and the p50 / p95 latencies per
+   kind of request, the load of the machine, and PASS / FAIL against the
+   goals: no error, no lost write, p95 of opening a client card under
+   ``--card-p95`` ms.
+
+The servers only listen on 127.0.0.1 and are terminated at the end, on
+error and on Ctrl-C.  The run is bounded by ``--duration`` and
+``--max-requests``.
+
+    scripts/load_rpc.py --clients 100000 --sessions 20 --duration 60
+    scripts/load_rpc.py --reuse --clients 2000 --duration 10   # a quick run
+
+The exit status is 0 when every goal is met, 1 otherwise.
+"""
+import argparse
+import configparser
+import datetime as dt
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from load_client import Client, RPCError, check_loopback  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOST = '127.0.0.1'
+MODULES = ['ric_party', 'ric_distributive', 'ric_price_list']
+# kind of operation: weight
+OPERATIONS = {
+    'open_card': 45,
+    'search': 25,
+    'contact_create': 8,
+    'contact_write': 10,
+    'movement': 12,
+    }
+# errors after which the outcome of a write is unknown
+UNCERTAIN = {'timeout', 'connection'}
+FRAGMENTS = ['строй', 'агро', 'торг', 'бел', 'оскол', 'сервис', 'пром',
+    'ооо', 'школа', 'ип ', 'транс', 'мега', 'инвест', 'тех', 'ресурс',
+    'иванов', 'плюс', 'груп', 'энерго', 'лайн']
+
+
+# ---- steps ------------------------------------------------------------
+
+def fill_step(args):
+    "Create and fill the database (or reuse it); return the run's plan"
+    os.environ['TRYTOND_DATABASE__URI'] = args.uri
+    from trytond import config
+    config.update_etc()
+    import load_fill
+
+    created = load_fill.create_database(
+        args.database, args.modules, args.reuse)
+    if created or not load_fill.is_filled(args.database):
+        start = time.time()
+        load_fill.fill(args.database, args.clients, args.seed)
+        print("filled in %.0f s" % (time.time() - start))
+    else:
+        print("reusing database %s" % args.database)
+    tag = dt.datetime.now().strftime('%H%M%S')
+    plan = load_fill.prepare_run(
+        args.database, args.sessions, args.distributives, tag)
+    print("%s active clients in the base; %s users, %s distributives in "
+        "stock per session" % (len(plan['clients']), len(plan['users']),
+            args.distributives))
+    _release_connections(args.database)
+    return plan
+
+
+def _release_connections(database):
+    "Close the connections of this process before the servers start"
+    from trytond import backend
+    from trytond.pool import Pool
+    Pool.stop(database)
+    backend.Database(database).close()
+
+
+def _port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as the server does: a port in TIME_WAIT is free
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def write_server_config(args, index, workdir):
+    "Write the configuration of server index; return (path, port)"
+    port = args.port + index
+    config = configparser.ConfigParser(interpolation=None)
+    config['database'] = {
+        'uri': args.uri,
+        'list': 'False',
+        'path': os.path.join(workdir, 'files'),
+        }
+    config['web'] = {'listen': '%s:%s' % (HOST, port)}
+    # 0: invalidation between the processes by LISTEN/NOTIFY
+    config['cache'] = {'clean_timeout': '0', 'model': '500',
+        'record': '10000'}
+    config['session'] = {'timeout': '3600', 'max_attempt': '100'}
+    path = os.path.join(workdir, 'server%s.conf' % index)
+    with open(path, 'w') as fp:
+        config.write(fp)
+    return path, port
+
+
+LOGGING = '''[formatters]
+keys=simple
+[handlers]
+keys=stderr
+[loggers]
+keys=root,werkzeug
+[formatter_simple]
+format=%(asctime)s %(process)s %(levelname)s %(name)s %(message)s
+[handler_stderr]
+class=StreamHandler
+args=(sys.stderr,)
+formatter=simple
+[logger_root]
+level=WARNING
+handlers=stderr
+[logger_werkzeug]
+level=WARNING
+handlers=
+qualname=werkzeug
+'''
+
+
+def write_logging_config(workdir):
+    "Warnings and errors only: no line per request"
+    path = os.path.join(workdir, 'logging.conf')
+    with open(path, 'w') as fp:
+        fp.write(LOGGING)
+    return path
+
+
+def start_servers(args, workdir):
+    "Start the trytond processes; return [(process, port, log path)]"
+    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith('TRYTOND_')}
+    logconf = write_logging_config(workdir)
+    servers = []
+    for index in range(args.servers):
+        path, port = write_server_config(args, index, workdir)
+        if not _port_free(port):
+            raise SystemExit("port %s of %s is in use" % (port, HOST))
+        log_path = os.path.join(workdir, 'server%s.log' % index)
+        with open(log_path, 'w') as log:
+            process = subprocess.Popen(
+                [trytond, '-c', path, '-d', args.database,
+                    '--logconf', logconf],
+                stdout=log, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True)
+        servers.append((process, port, log_path))
+    return servers
+
+
+def wait_servers(servers, database, timeout):
+    "Wait until every server answers a JSON-RPC call"
+    deadline = time.monotonic() + timeout
+    for process, port, log_path in servers:
+        client = Client(HOST, port, None, timeout=5)
+        while True:
+            if process.poll() is not None:
+                raise SystemExit("server on port %s exited (%s), see %s"
+                    % (port, process.returncode, log_path))
+            try:
+                version = client.call('common.server.version')
+                break
+            except RPCError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("server on port %s does not answer, "
+                        "see %s" % (port, log_path))
+                time.sleep(0.5)
+        client.close()
+    print("%s servers (trytond %s) answer on %s ports %s" % (
+            len(servers), version, HOST,
+            ', '.join(str(p) for _, p, _ in servers)))
+
+
+def stop_servers(servers):
+    "Terminate the server processes (kill those that do not stop)"
+    for process, _, _ in servers:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for process, _, _ in servers:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+# ---- sessions -----------------------------------------------------------
+
+class Stats:
+    "Latencies, request counts and errors shared by the sessions"
+
+    def __init__(self, max_requests):
+        self.lock = threading.Lock()
+        self.latencies = defaultdict(list)
+        self.errors = defaultdict(int)
+        self.messages = []
+        self.requests = 0
+        self.max_requests = max_requests
+
+    def allow(self):
+        with self.lock:
+            if self.requests >= self.max_requests:
+                return False
+            self.requests += 1
+            return True
+
+    def timed(self, kind, client, method, *params):
+        "Call method, record its latency or its error; return the result"
+        start = time.perf_counter()
+        try:
+            result = client.call(method, *params)
+        except RPCError as exc:
+            with self.lock:
+                self.errors[kind] += 1
+                self.latencies.setdefault(kind, [])
+                if len(self.messages) < 50:
+                    self.messages.append('%s (%s): %s' % (kind, method, exc))
+            raise
+        duration = (time.perf_counter() - start) * 1000
+        with self.lock:
+            self.latencies[kind].append(duration)
+        return result
+
+
+class Session:
+    """One simulated user: logs in on a server and works on the clients,
+    its contact persons and its own distributives; it remembers every
+    acknowledged write for the verification"""
+
+    def __init__(self, index, port, database, login, password,
+            distributives, clients, network_types, seed, timeout):
+        self.index = index
+        self.port = port
+        self.login_name, self.password = login, password
+        self.client = Client(HOST, port, database, timeout=timeout)
+        self.database = database
+        self.rng = random.Random(seed * 1000 + index)
+        self.clients = clients
+        self.network_types = network_types
+        # distributive id: {'state', 'client', 'network_type'} as expected
+        self.distributives = {d: {'state': 'in_stock', 'client': None,
+                'network_type': None} for d in distributives}
+        self.uncertain = set()   # distributives of an unknown outcome
+        self.contacts = {}       # contact id: expected values
+        self.movements = {}      # movement id: expected state
+
+    def login(self, stats):
+        start = time.perf_counter()
+        self.client.login(self.login_name, self.password)
+        with stats.lock:
+            stats.latencies['login'].append(
+                (time.perf_counter() - start) * 1000)
+
+    def run(self, stats, views, deadline, stop, think):
+        kinds = list(OPERATIONS)
+        weights = [OPERATIONS[k] for k in kinds]
+        while not stop.is_set() and time.monotonic() < deadline:
+            if not stats.allow():
+                break
+            kind = self.rng.choices(kinds, weights)[0]
+            try:
+                getattr(self, 'do_' + kind)(stats, views)
+            except RPCError:
+                pass
+            if think:
+                pause = min(self.rng.expovariate(1 / think), think * 5)
+                stop.wait(min(pause, max(0, deadline - time.monotonic())))
+
+    def do_open_card(self, stats, views):
+        party = self.rng.choice(self.clients)
+        stats.timed('open_card', self.client, 'model.party.party.read',
+            [party], views['form'])
+
+    def do_search(self, stats, views):
+        fragment = self.rng.choice(FRAGMENTS)
+        stats.timed('search', self.client, 'model.party.party.search_read',
+            [('rec_name', 'ilike', '%' + fragment + '%')], 0, 30, None,
+            views['tree'])
+
+    def do_contact_create(self, stats, views):
+        import load_fill
+        values = {
+            'party': self.rng.choice(self.clients),
+            'name': load_fill._person(self.rng),
+            'position': self.rng.choice(load_fill.POSITIONS)[0],
+            'phone': load_fill._phone(self.rng)[0],
+            }
+        contact_id, = stats.timed('contact_create', self.client,
+            'model.ric.party.contact.create', [values])
+        self.contacts[contact_id] = {k: values[k] for k in [
+                'name', 'position', 'phone']}
+
+    def do_contact_write(self, stats, views):
+        if not self.contacts:
+            return self.do_contact_create(stats, views)
+        import load_fill
+        contact_id = self.rng.choice(list(self.contacts))
+        values = {
+            'phone': load_fill._phone(self.rng)[0],
+            'position': self.rng.choice(load_fill.POSITIONS)[0],
+            }
+        stats.timed('contact_write', self.client,
+            'model.ric.party.contact.write', [contact_id], values)
+        self.contacts[contact_id].update(values)
+
+    def do_movement(self, stats, views):
+        choices = [d for d in self.distributives if d not in self.uncertain]
+        if not choices:
+            return
+        d_id = self.rng.choice(choices)
+        current = self.distributives[d_id]
+        values = {'distributive': d_id}
+        expected = dict(current)
+        if current['state'] in {'in_stock', 'disconnected'}:
+            values['kind'] = 'connection'
+            values['client'] = self.rng.choice(self.clients)
+            expected.update(state='connected', client=values['client'])
+        else:
+            kind = self.rng.choices(
+                ['transfer', 'disconnection', 'replacement'], [5, 3, 2])[0]
+            values['kind'] = kind
+            if kind == 'transfer':
+                client = self.rng.choice(self.clients)
+                while client == current['client']:
+                    client = self.rng.choice(self.clients)
+                values['client'] = client
+                expected['client'] = client
+            elif kind == 'disconnection':
+                expected['state'] = 'disconnected'
+            else:
+                network_type = self.rng.choice([n for n in self.network_types
+                        if n != current['network_type']])
+                values['network_type'] = network_type
+                expected['network_type'] = network_type
+        try:
+            movement_id, = stats.timed('movement_create', self.client,
+                'model.ric.distributive.movement.create', [values])
+        except RPCError as exc:
+            if exc.kind in UNCERTAIN:
+                self.uncertain.add(d_id)
+            raise
+        self.movements[movement_id] = 'draft'
+        try:
+            stats.timed('movement_do', self.client,
+                'model.ric.distributive.movement.do', [movement_id])
+        except RPCError as exc:
+            if exc.kind in UNCERTAIN:
+                self.uncertain.add(d_id)
+                self.movements.pop(movement_id)
+            raise
+        self.movements[movement_id] = 'done'
+        self.distributives[d_id] = expected
+
+
+def form_fields(fields):
+    "Return the field names the client reads for fields of a view"
+    names = ['rec_name', '_timestamp', '_write', '_delete']
+    for name, definition in sorted(fields.items()):
+        names.append(name)
+        if definition['type'] in {'many2one', 'one2one', 'reference'}:
+            names.append(name + '.rec_name')
+    return names
+
+
+def run_sessions(args, plan, servers):
+    "Log the sessions in, run them for the duration; return (stats, sessions)"
+    ports = [port for _, port, _ in servers]
+    stats = Stats(args.max_requests)
+    sessions = []
+    for index, (login, password) in enumerate(plan['users']):
+        sessions.append(Session(index, ports[index % len(ports)],
+                args.database, login, password,
+                plan['distributives'][index], plan['clients'],
+                plan['network_types'], args.seed, args.timeout))
+    for session in sessions:
+        session.login(stats)
+    first = sessions[0].client
+    views = {}
+    for view_type in ['form', 'tree']:
+        view = first.call('model.party.party.fields_view_get', None,
+            view_type)
+        views[view_type] = form_fields(view['fields'])
+    print("%s sessions logged in; the party form reads %s fields"
+        % (len(sessions), len(views['form'])))
+
+    stop = threading.Event()
+    cpu = CpuSampler([p for p, _, _ in servers])
+    start = time.monotonic()
+    deadline = start + args.duration
+    threads = [threading.Thread(target=s.run, daemon=True,
+            args=(stats, views, deadline, stop, args.think))
+        for s in sessions]
+    try:
+        for thread in threads:
+            thread.start()
+        while any(t.is_alive() for t in threads):
+            time.sleep(0.2)
+            if time.monotonic() > deadline + args.timeout + 5:
+                print("sessions still running after the deadline: stopped")
+                break
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(args.timeout + 5)
+    elapsed = time.monotonic() - start
+    return stats, sessions, elapsed, cpu.stop()
+
+
+class CpuSampler:
+    "CPU use of the machine, of the servers and of this process over a run"
+
+    def __init__(self, processes):
+        self.processes = processes
+        self.loadavg = os.getloadavg()
+        self.start = self._sample()
+
+    def _machine(self):
+        with open('/proc/stat') as fp:
+            values = [int(v) for v in fp.readline().split()[1:]]
+        idle = values[3] + values[4]
+        return sum(values) - idle, sum(values)
+
+    def _process(self, pid):
+        try:
+            with open('/proc/%s/stat' % pid) as fp:
+                fields = fp.read().rsplit(')', 1)[1].split()
+        except OSError:
+            return 0
+        # utime, stime, cutime, cstime
+        return sum(int(f) for f in fields[11:15])
+
+    def _sample(self):
+        busy, total = self._machine()
+        servers = sum(self._process(p.pid) for p in self.processes)
+        own = self._process(os.getpid())
+        return busy, total, servers, own
+
+    def stop(self):
+        end = self._sample()
+        busy, total, servers, own = (e - s for e, s in zip(end, self.start))
+        total = total or 1
+        cores = os.cpu_count() or 1
+        return {
+            'loadavg': self.loadavg,
+            'busy': busy / total,
+            'servers': servers / total,
+            'client': own / total,
+            'other': max(0, busy - servers - own) / total,
+            'cores': cores,
+            }
+
+
+# ---- verification and report ---------------------------------------------
+
+def verify(args, sessions, servers):
+    """Read every acknowledged write back through another server than the
+    one that took it; return (checked, lost, messages)"""
+    ports = [port for _, port, _ in servers]
+    checked = defaultdict(int)
+    lost = defaultdict(int)
+    messages = []
+
+    def report(kind, text):
+        lost[kind] += 1
+        if len(messages) < 20:
+            messages.append(text)
+
+    for session in sessions:
+        port = ports[(ports.index(session.port) + 1) % len(ports)]
+        client = Client(HOST, port, args.database, timeout=60)
+        client.login(session.login_name, session.password)
+        ids = sorted(session.contacts)
+        found = {r['id']: r for r in client.call(
+                'model.ric.party.contact.read', ids,
+                ['name', 'position', 'phone'])} if ids else {}
+        for contact_id in ids:
+            checked['contacts'] += 1
+            expected = session.contacts[contact_id]
+            record = found.get(contact_id)
+            if record is None:
+                report('contacts', "contact %s missing" % contact_id)
+            elif any((record[k] or '') != (v or '')
+                    for k, v in expected.items()):
+                report('contacts', "contact %s: %s instead of %s" % (
+                        contact_id, {k: record[k] for k in expected},
+                        expected))
+        ids = sorted(session.movements)
+        found = {r['id']: r['state'] for r in client.call(
+                'model.ric.distributive.movement.read', ids,
+                ['state'])} if ids else {}
+        for movement_id in ids:
+            checked['movements'] += 1
+            if found.get(movement_id) != session.movements[movement_id]:
+                report('movements', "movement %s: %s instead of %s" % (
+                        movement_id, found.get(movement_id),
+                        session.movements[movement_id]))
+        ids = sorted(d for d, v in session.distributives.items()
+            if v['state'] != 'in_stock' and d not in session.uncertain)
+        found = {r['id']: r for r in client.call(
+                'model.ric.distributive.read', ids,
+                ['state', 'client', 'network_type'])} if ids else {}
+        for d_id in ids:
+            checked['distributives'] += 1
+            expected = session.distributives[d_id]
+            record = found.get(d_id)
+            if record is None:
+                report('distributives', "distributive %s missing" % d_id)
+                continue
+            keys = ['state', 'client'] + (
+                ['network_type'] if expected['network_type'] else [])
+            if any(record[k] != expected[k] for k in keys):
+                report('distributives', "distributive %s: %s instead of %s"
+                    % (d_id, {k: record[k] for k in keys},
+                        {k: expected[k] for k in keys}))
+        client.logout()
+        client.close()
+    return checked, lost, messages
+
+
+def percentile(values, share):
+    "The value under which share of the sorted values are (nearest rank)"
+    if not values:
+        return float('nan')
+    values = sorted(values)
+    rank = min(len(values), max(1, math.ceil(share * len(values))))
+    return values[rank - 1]
+
+
+def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
+    "Print the figures and the goals; return True when every goal is met"
+    print()
+    print("load run: %s sessions on %s servers for %.1f s, %s clients in the "
+        "base, think time %.2f s" % (args.sessions, args.servers, elapsed,
+            len(plan['clients']), args.think))
+    print("%-16s %9s %7s %9s %9s %9s" % (
+            'request', 'count', 'errors', 'p50 ms', 'p95 ms', 'max ms'))
+    kinds = ['login', 'open_card', 'search', 'contact_create',
+        'contact_write', 'movement_create', 'movement_do']
+    total = errors = 0
+    for kind in kinds + sorted(set(stats.latencies) - set(kinds)):
+        values = stats.latencies.get(kind, [])
+        count = len(values) + stats.errors.get(kind, 0)
+        if not count:
+            continue
+        if kind != 'login':
+            total += count
+        errors += stats.errors.get(kind, 0)
+        print("%-16s %9s %7s %9.0f %9.0f %9.0f" % (kind, count,
+                stats.errors.get(kind, 0), percentile(values, 0.5),
+                percentile(values, 0.95), max(values) if values else 0))
+    print("requests: %s in %.1f s (%.1f per second), errors: %s"
+        % (total, elapsed, total / elapsed if elapsed else 0, errors))
+    for message in stats.messages[:5]:
+        print("  error: %s" % message)
+    acknowledged = sum(checked.values())
+    print("lost writes: %s of %s acknowledged writes read back (%s)" % (
+            sum(lost.values()), acknowledged,
+            ', '.join('%s %s/%s' % (k, lost.get(k, 0), checked[k])
+                for k in sorted(checked))))
+    for message in messages[:5]:
+        print("  lost: %s" % message)
+    print("machine: %s cores, load average %.2f before the run; CPU busy "
+        "%.0f%% during it: servers %.0f%%, this script %.0f%%, PostgreSQL "
+        "and other processes %.0f%%" % (cpu['cores'], cpu['loadavg'][0],
+            cpu['busy'] * 100, cpu['servers'] * 100, cpu['client'] * 100,
+            cpu['other'] * 100))
+    card = stats.latencies.get('open_card', [])
+    p95 = percentile(card, 0.95)
+    goals = [
+        ("errors = 0", errors == 0, str(errors)),
+        ("lost writes = 0", not sum(lost.values()), str(sum(lost.values()))),
+        ("open card p95 < %s ms" % args.card_p95,
+            bool(card) and p95 < args.card_p95,
+            "%.0f ms (p50 %.0f ms)" % (p95, percentile(card, 0.5))),
+        ]
+    for name, ok, value in goals:
+        print("goal %-22s %s  (%s)" % (name, 'PASS' if ok else 'FAIL', value))
+    ok = all(g[1] for g in goals)
+    print("RESULT: %s" % ('PASS' if ok else 'FAIL'))
+    return ok
+
+
+# ---- command line ---------------------------------------------------------
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+        epilog="See the docstring of scripts/load_rpc.py for the steps.")
+    parser.add_argument('--uri', default='postgresql://postgres@127.0.0.1:5432/',
+        help="PostgreSQL URI of trytond (default: %(default)s)")
+    parser.add_argument('--database', default='load_ric')
+    parser.add_argument('--reuse', action='store_true',
+        help="keep the database when it exists (its base is not refilled)")
+    parser.add_argument('--modules', nargs='+', default=MODULES)
+    parser.add_argument('--clients', type=int, default=100000,
+        help="clients of a new base (default: %(default)s)")
+    parser.add_argument('--sessions', type=int, default=20)
+    parser.add_argument('--servers', type=int, default=2)
+    parser.add_argument('--port', type=int, default=8601,
+        help="port of the first server on %s" % HOST)
+    parser.add_argument('--duration', type=float, default=60,
+        help="seconds of load (default: %(default)s)")
+    parser.add_argument('--think', type=float, default=0.5,
+        help="mean pause in seconds between two requests of a session "
+        "(exponential; 0 for none; default: %(default)s)")
+    parser.add_argument('--distributives', type=int, default=40,
+        help="distributives in stock per session")
+    parser.add_argument('--max-requests', type=int, default=200000,
+        help="bound of the requests of the run")
+    parser.add_argument('--timeout', type=float, default=30,
+        help="seconds a request may take")
+    parser.add_argument('--start-timeout', type=float, default=180,
+        help="seconds the servers may take to answer")
+    parser.add_argument('--card-p95', type=float, default=300,
+        help="goal of the p95 of opening a client card in ms")
+    parser.add_argument('--seed', type=int, default=502)
+    parser.add_argument('--workdir', default=os.path.join(ROOT, 'var', 'load'),
+        help="configurations and logs of the servers")
+    args = parser.parse_args(argv)
+    if not args.uri.startswith('postgresql'):
+        parser.error("two servers on one database need PostgreSQL")
+    if not 0 < args.duration <= 3600:
+        parser.error("--duration must be in ]0, 3600]")
+    if not 0 < args.sessions <= 200:
+        parser.error("--sessions must be in [1, 200]")
+    check_loopback(HOST)
+    return args
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.makedirs(args.workdir, exist_ok=True)
+    plan = fill_step(args)
+    signal.signal(signal.SIGTERM, _terminate)
+    servers = []
+    try:
+        servers = start_servers(args, args.workdir)
+        wait_servers(servers, args.database, args.start_timeout)
+        stats, sessions, elapsed, cpu = run_sessions(args, plan, servers)
+        checked, lost, messages = verify(args, sessions, servers)
+    except KeyboardInterrupt:
+        print("interrupted")
+        return 130
+    finally:
+        stop_servers(servers)
+    ok = report(args, plan, stats, elapsed, cpu, checked, lost, messages)
+    print("server logs: %s" % ', '.join(log for _, _, log in servers))
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
