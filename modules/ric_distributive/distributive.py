@@ -5,9 +5,8 @@ import secrets
 import string
 from collections import defaultdict
 
-from sql import Column, Literal, Null
+from sql import Literal, Null
 from sql.conditionals import Coalesce
-from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -17,8 +16,8 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.modules.ric_base.batch import id_slices, in_ids, where_slices
+from trytond.transaction import Transaction, without_check_access
 
 DISTRIBUTIVE_TYPES = [
     ('commercial', "Commercial"),
@@ -283,6 +282,13 @@ class Distributive(ModelSQL, ModelView):
                     ]))
 
     # ---- spine API -----------------------------------------------------
+    #
+    # Conventions (see doc/spine_api.rst): a movement dated D takes effect
+    # on D.  A history period covers [date_from, date_to[: a disconnection
+    # dated D makes D the first day out of service, a transfer dated D gives
+    # D to the new client, and two movements of one distributive on the
+    # same day leave a zero-length period (date_from == date_to) that covers
+    # no day and is never returned.
 
     @classmethod
     def get_client_distributives(cls, clients, start_date, end_date):
@@ -291,10 +297,16 @@ class Distributive(ModelSQL, ModelView):
         clients is a list of party ids or instances (None for every client).
         Return {client id: [(distributive id, system id, network type id,
         date from, date to)]} where the dates are the first and the last
-        day (both included) of the period the distributive was connected
-        with that system and network type; the rows cover every day of
-        [start_date, end_date] on which the client had the distributive.
-        One query over ric.distributive.history.
+        day (both included) of a stretch the distributive was connected to
+        that client with that system and network type.  The rows of one
+        distributive never overlap and never have date from > date to; they
+        cover exactly the days of [start_date, end_date] on which
+        :meth:`get_state_on` says the distributive was connected to the
+        client.  A disconnection dated D makes D the first day out of
+        service; a transfer dated D gives D to the new client.
+
+        Over RPC only the clients the user may read are answered.
+        The number of queries does not depend on the number of clients.
         """
         pool = Pool()
         History = pool.get('ric.distributive.history')
@@ -302,7 +314,9 @@ class Distributive(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         where = ((history.state == 'connected')
             & (history.date_from <= end_date)
-            & ((history.date_to == Null) | (history.date_to > start_date)))
+            & ((history.date_to == Null) | (
+                    (history.date_to > start_date)
+                    & (history.date_to > history.date_from))))
         result = defaultdict(list)
         one_day = dt.timedelta(days=1)
         for sub_where in cls._clients_where(history.client, clients):
@@ -314,21 +328,26 @@ class Distributive(ModelSQL, ModelView):
                         history.date_from]))
             for (client, distributive, system, network_type, date_from,
                     date_to) in cursor:
-                date_from = _to_date(date_from)
+                date_from = max(_to_date(date_from), start_date)
                 date_to = _to_date(date_to)
-                result[client].append((distributive, system, network_type,
-                        max(date_from, start_date),
-                        min(date_to - one_day, end_date)
-                        if date_to else end_date))
-        if clients is not None:
-            for client in clients:
-                result.setdefault(int(client), [])
+                date_to = (min(date_to - one_day, end_date)
+                    if date_to else end_date)
+                if date_from <= date_to:
+                    result[client].append((distributive, system,
+                            network_type, date_from, date_to))
+        cls._fill_requested(result, clients, list)
         return dict(result)
 
     @classmethod
     def get_on_date(cls, date, clients=None):
         """Return {client id: [(distributive id, system id, network type id)]}
-        of the distributives connected on date, in one query."""
+        of the distributives connected on date.
+
+        A distributive disconnected on date is not connected that day; one
+        transferred on date is connected to its new client.
+        Over RPC only the clients the user may read are answered.
+        The number of queries does not depend on the number of clients.
+        """
         pool = Pool()
         History = pool.get('ric.distributive.history')
         history = History.__table__()
@@ -345,9 +364,7 @@ class Distributive(ModelSQL, ModelView):
                     order_by=[history.client, history.distributive]))
             for client, distributive, system, network_type in cursor:
                 result[client].append((distributive, system, network_type))
-        if clients is not None:
-            for client in clients:
-                result.setdefault(int(client), [])
+        cls._fill_requested(result, clients, list)
         return dict(result)
 
     @classmethod
@@ -358,6 +375,10 @@ class Distributive(ModelSQL, ModelView):
         distributives is a list of ids or instances, None for all.
         A distributive without any registration on date is 'in_stock'
         with the current system and network type (and no client).
+        Over RPC only the distributives the user may read are answered and
+        a client the user may not read is given as None.
+        The number of queries does not depend on the number of
+        distributives.
         """
         pool = Pool()
         History = pool.get('ric.distributive.history')
@@ -368,14 +389,19 @@ class Distributive(ModelSQL, ModelView):
             condition=(history.distributive == table.id)
             & (history.date_from <= date)
             & ((history.date_to == Null) | (history.date_to > date)))
+        where = Literal(True)
+        readable_clients = None
+        if Transaction().check_access:
+            where = table.id.in_(cls.search([], query=True))
+            readable_clients = cls._readable_clients()
         result = {}
-        for sub_where in cls._clients_where(table.id, distributives):
+        for sub_where in where_slices(table.id, distributives):
             cursor.execute(*join.select(
                     table.id, Coalesce(history.state, 'in_stock'),
                     history.client,
                     Coalesce(history.system, table.system),
                     Coalesce(history.network_type, table.network_type),
-                    where=sub_where))
+                    where=sub_where & where))
             for id_, state, client, system, network_type in cursor:
                 result[id_] = {
                     'state': state,
@@ -383,46 +409,66 @@ class Distributive(ModelSQL, ModelView):
                     'system': system,
                     'network_type': network_type,
                     }
+        if readable_clients is not None:
+            clients = {r['client'] for r in result.values() if r['client']}
+            if clients:
+                visible = set(cls._readable_client_ids(clients))
+                for values in result.values():
+                    if values['client'] not in visible:
+                        values['client'] = None
         return result
 
-    @staticmethod
-    def _clients_where(column, records):
-        if records is None:
-            yield Literal(True)
+    @classmethod
+    def _clients_where(cls, column, clients):
+        """Yield the conditions on column for clients in slices
+
+        When access is checked (RPC), the clients are restricted to the
+        parties the user may read, with the record rules of party.party.
+        """
+        where = Literal(True)
+        if Transaction().check_access:
+            where = column.in_(cls._readable_clients())
+        for sub_where in where_slices(column, clients):
+            yield sub_where & where
+
+    @classmethod
+    def _readable_clients(cls):
+        "Return the query of the ids of the parties the user may read"
+        Party = Pool().get('party.party')
+        return Party.search([], query=True)
+
+    @classmethod
+    def _readable_client_ids(cls, ids):
+        Party = Pool().get('party.party')
+        result = []
+        for sub_ids in id_slices(ids):
+            result.extend(p.id for p in Party.search(
+                    [('id', 'in', sub_ids)]))
+        return result
+
+    @classmethod
+    def _fill_requested(cls, result, clients, factory):
+        "Give every requested (and readable) client a key in result"
+        if clients is None:
             return
-        ids = [int(r) for r in records]
-        for sub_ids in grouped_slice(ids):
-            yield reduce_ids(column, sub_ids)
+        ids = {int(c) for c in clients}
+        if Transaction().check_access:
+            ids = set(cls._readable_client_ids(ids))
+        for client in ids:
+            result.setdefault(client, factory())
 
 
-def _sql_update(Model, args):
-    """Write args ([records or ids], values, …) with one UPDATE per group
-    of identical values and invalidate the transaction caches."""
-    transaction = Transaction()
-    cursor = transaction.connection.cursor()
-    table = Model.__table__()
-    groups = defaultdict(list)
+def _group_args(args):
+    """Merge the pairs of write args ([records], values, …) that have
+    identical values, so that write() runs one UPDATE per set of values"""
+    groups = {}
     for records, values in zip(args[::2], args[1::2]):
         key = tuple(sorted(values.items()))
-        groups[key].extend(int(r) for r in records)
-    all_ids = set()
-    now = CurrentTimestamp()
-    for key, ids in groups.items():
-        columns = [Column(table, name) for name, _ in key]
-        values = [value for _, value in key]
-        columns += [table.write_uid, table.write_date]
-        values += [transaction.user, now]
-        for sub_ids in grouped_slice(ids):
-            cursor.execute(*table.update(columns, values,
-                    where=reduce_ids(table.id, sub_ids)))
-        all_ids.update(ids)
-    if all_ids:
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if Model.__name__ in cache:
-                records_cache = cache[Model.__name__]
-                for id_ in all_ids:
-                    records_cache.pop(id_, None)
+        groups.setdefault(key, ([], values))[0].extend(records)
+    result = []
+    for records, values in groups.values():
+        result.extend([records, values])
+    return result
 
 
 def _to_date(value):
@@ -645,18 +691,29 @@ class Movement(Workflow, ModelSQL, ModelView):
         """Apply movements to their distributives and the history.
 
         The work is batched: the distributives are read once, the open
-        history periods are closed by one UPDATE per slice and the new
-        periods are created at once.
+        history periods of a date are closed and the new ones created by one
+        call each, and the movements and distributives are written by one
+        grouped ``write`` each (one UPDATE per set of identical values).
         """
         pool = Pool()
-        Distributive = pool.get('ric.distributive')
-        History = pool.get('ric.distributive.history')
         Party = pool.get('party.party')
-        history = History.__table__()
-        cursor = Transaction().connection.cursor()
-
         movements = sorted(movements, key=lambda m: (m.date, m.id))
-        current = {}  # distributive id: dict of its state
+        current = cls._current_states(movements)
+        closes, opens, movement_values, parties = cls._plan(
+            movements, current)
+        # The history, the distributives and the client statuses are
+        # derived from the movements the user may do: they are written
+        # without the user's access rights on those models.
+        with without_check_access():
+            cls._write_history(closes, opens)
+            cls._write_results(movement_values, current)
+            parties.discard(None)
+            cls._update_client_status(Party.browse(list(parties)))
+
+    @classmethod
+    def _current_states(cls, movements):
+        "Return {distributive id: its current state} of the movements"
+        current = {}
         for movement in movements:
             d = movement.distributive
             if d.id not in current:
@@ -666,65 +723,42 @@ class Movement(Workflow, ModelSQL, ModelView):
                     'system': d.system.id,
                     'network_type': d.network_type.id,
                     'last': d.last_movement_date,
+                    'touched': False,
                     }
+        return current
 
-        closes = defaultdict(list)  # date: [distributive ids]
+    @classmethod
+    def _plan(cls, movements, current):
+        """Check the movements in date order against the evolving states
+
+        Return the history periods to close ({date: [distributive ids]}),
+        the periods to open ([values] in movement order), the values to
+        write on each movement ([[movement], values, …]) and the parties
+        whose client status may change.  current is updated in place.
+        """
+        closes = defaultdict(list)
         opens = []
         movement_values = []
         parties = set()
-        touched = set()
         for movement in movements:
-            d_id = movement.distributive.id
-            cur = current[d_id]
-            if cur['last'] and movement.date < cur['last']:
-                raise movement._error('msg_movement_date_before_last',
-                    date=cur['last'])
-            state = cur['state']
-            client = movement.client.id if movement.client else None
+            cur = current[movement.distributive.id]
+            client, new_state = movement._check_on(cur)
             values = {
                 'from_client': cur['client'],
                 'from_system': cur['system'],
                 'from_network_type': cur['network_type'],
                 }
-            if state == 'written_off':
-                raise movement._error('msg_movement_written_off')
-            kind = movement.kind
-            new_state = 'connected'
-            if kind == 'connection':
-                if state == 'connected':
-                    raise movement._error('msg_movement_already_connected')
-                if not client:
-                    raise movement._error('msg_movement_client_required')
-            elif kind == 'disconnection':
-                if state != 'connected':
-                    raise movement._error('msg_movement_not_connected')
-                client = cur['client']
-                new_state = 'disconnected'
-            elif kind == 'transfer':
-                if state != 'connected':
-                    raise movement._error('msg_movement_not_connected')
-                if not client or client == cur['client']:
-                    raise movement._error('msg_movement_transfer_client')
-            elif kind == 'replacement':
-                if state != 'connected':
-                    raise movement._error('msg_movement_not_connected')
-                client = cur['client']
-                system = (movement.system.id if movement.system
+            if cur['state'] in {'connected', 'disconnected'}:
+                closes[movement.date].append(movement.distributive.id)
+            if movement.kind == 'replacement':
+                cur['system'] = (movement.system.id if movement.system
                     else cur['system'])
-                network_type = (movement.network_type.id
+                cur['network_type'] = (movement.network_type.id
                     if movement.network_type else cur['network_type'])
-                if (system, network_type) == (
-                        cur['system'], cur['network_type']):
-                    raise movement._error('msg_movement_replacement_same')
-                cur['system'], cur['network_type'] = system, network_type
-            elif kind == 'reregistration':
-                client = client or cur['client']
-                if not client:
-                    raise movement._error('msg_movement_client_required')
-            if state in {'connected', 'disconnected'}:
-                closes[movement.date].append(d_id)
+                values['system'] = cur['system']
+                values['network_type'] = cur['network_type']
             opens.append({
-                    'distributive': d_id,
+                    'distributive': movement.distributive.id,
                     'state': new_state,
                     'client': client,
                     'system': cur['system'],
@@ -734,53 +768,105 @@ class Movement(Workflow, ModelSQL, ModelView):
                     })
             if client != (movement.client.id if movement.client else None):
                 values['client'] = client
-            if kind == 'replacement':
-                values['system'] = cur['system']
-                values['network_type'] = cur['network_type']
             movement_values.extend([[movement], values])
             parties.update([cur['client'], client])
-            cur.update(state=new_state, client=client, last=movement.date)
-            touched.add(d_id)
+            cur.update(state=new_state, client=client, last=movement.date,
+                touched=True)
+        return closes, opens, movement_values, parties
 
-        # Close the open periods; several movements of one distributive in
-        # a batch close the period opened by the previous one, so close in
-        # date order and create between dates.
+    def _check_on(self, cur):
+        """Check the movement against the current state cur of its
+        distributive; return the client and the state it leads to"""
+        if cur['last'] and self.date < cur['last']:
+            raise self._error('msg_movement_date_before_last',
+                date=cur['last'])
+        state = cur['state']
+        if state == 'written_off':
+            raise self._error('msg_movement_written_off')
+        client = self.client.id if self.client else None
+        kind = self.kind
+        if (kind not in {'connection', 'reregistration'}
+                and state != 'connected'):
+            raise self._error('msg_movement_not_connected')
+        if kind == 'connection':
+            if state == 'connected':
+                raise self._error('msg_movement_already_connected')
+            if not client:
+                raise self._error('msg_movement_client_required')
+        elif kind == 'disconnection':
+            return cur['client'], 'disconnected'
+        elif kind == 'transfer':
+            if not client or client == cur['client']:
+                raise self._error('msg_movement_transfer_client')
+        elif kind == 'replacement':
+            system = self.system.id if self.system else cur['system']
+            network_type = (self.network_type.id if self.network_type
+                else cur['network_type'])
+            if (system, network_type) == (
+                    cur['system'], cur['network_type']):
+                raise self._error('msg_movement_replacement_same')
+            client = cur['client']
+        elif kind == 'reregistration':
+            client = client or cur['client']
+            if not client:
+                raise self._error('msg_movement_client_required')
+        return client, 'connected'
+
+    @classmethod
+    def _write_history(cls, closes, opens):
+        """Close the open periods and create the new ones, date by date
+
+        Several movements of one distributive on one date leave
+        zero-length periods (date_to == date_from): they cover no day.
+        """
+        pool = Pool()
+        History = pool.get('ric.distributive.history')
         by_date = defaultdict(list)
         for values in opens:
             by_date[values['date_from']].append(values)
+        open_periods = {}
+        for sub_ids in id_slices(
+                {i for ids in closes.values() for i in ids}):
+            for period in History.search([
+                        ('distributive', 'in', sub_ids),
+                        ('date_to', '=', None),
+                        ]):
+                open_periods[period.distributive.id] = period
         for date in sorted(set(closes) | set(by_date)):
-            for sub_ids in grouped_slice(closes.get(date, [])):
-                cursor.execute(*history.update(
-                        [history.date_to], [date],
-                        where=reduce_ids(history.distributive, sub_ids)
-                        & (history.date_to == Null)))
+            closed = [open_periods.pop(d) for d in closes.get(date, [])
+                if d in open_periods]
+            if closed:
+                History.write(closed, {'date_to': date})
+            seen = {}
+            for values in by_date.get(date, []):
+                previous = seen.get(values['distributive'])
+                if previous:
+                    previous['date_to'] = date
+                seen[values['distributive']] = values
             if by_date.get(date):
-                # one distributive may move twice on the same date: keep
-                # the last period open only
-                seen = {}
-                for values in by_date[date]:
-                    previous = seen.get(values['distributive'])
-                    if previous:
-                        previous['date_to'] = date
-                    seen[values['distributive']] = values
-                History.create(by_date[date])
-        # The values below are derived from the movements: they are written
-        # in SQL grouped by identical values, as thousands of ORM writes of
-        # one record each would dominate a registration import.
-        _sql_update(cls, movement_values)
+                for period in History.create(by_date[date]):
+                    if period.date_to is None:
+                        open_periods[period.distributive.id] = period
+
+    @classmethod
+    def _write_results(cls, movement_values, current):
+        """Write the derived values on the movements and the new states on
+        the distributives, grouped by identical values"""
+        Distributive = Pool().get('ric.distributive')
+        if movement_values:
+            cls.write(*_group_args(movement_values))
         to_write = []
-        for d_id in touched:
-            cur = current[d_id]
-            to_write.extend([[d_id], {
-                        'state': cur['state'],
-                        'client': cur['client'],
-                        'system': cur['system'],
-                        'network_type': cur['network_type'],
-                        'last_movement_date': cur['last'],
-                        }])
-        _sql_update(Distributive, to_write)
-        parties.discard(None)
-        cls._update_client_status(Party.browse(list(parties)))
+        for d_id, cur in current.items():
+            if cur['touched']:
+                to_write.extend([[Distributive(d_id)], {
+                            'state': cur['state'],
+                            'client': cur['client'],
+                            'system': cur['system'],
+                            'network_type': cur['network_type'],
+                            'last_movement_date': cur['last'],
+                            }])
+        if to_write:
+            Distributive.write(*_group_args(to_write))
 
     @classmethod
     def _update_client_status(cls, parties):
@@ -819,18 +905,17 @@ class Party(metaclass=PoolMeta):
         result = dict(super()._compute_client_status(parties))
         for party in parties:
             result.setdefault(party.id, 'potential')
-        for sub_ids in grouped_slice([p.id for p in parties]):
-            sub_ids = list(sub_ids)
+        for sub_ids in id_slices(parties):
             cursor.execute(*history.select(
                     history.client,
-                    where=reduce_ids(history.client, sub_ids)
+                    where=in_ids(history.client, sub_ids)
                     & (history.date_to == Null)
                     & (history.state == 'connected'),
                     group_by=[history.client]))
             served = {c for c, in cursor}
             cursor.execute(*history.select(
                     history.client,
-                    where=reduce_ids(history.client, sub_ids),
+                    where=in_ids(history.client, sub_ids),
                     group_by=[history.client]))
             had = {c for c, in cursor}
             for party_id in sub_ids:

@@ -1,6 +1,8 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Helpers for the tests of the suite's modules."""
+import os
+from collections import Counter
 from contextlib import contextmanager
 
 from trytond.transaction import Transaction
@@ -11,6 +13,14 @@ class QueryCount:
 
     def __init__(self):
         self.value = 0
+        #: the number of statements by their first word (SELECT, INSERT…)
+        self.kinds = Counter()
+        #: the statements, when RIC_LOG_QUERIES is set (for debugging)
+        self.log = None
+
+    def without(self, *kinds):
+        "Return the number of statements that are not of kinds"
+        return self.value - sum(self.kinds[k] for k in kinds)
 
     def __int__(self):
         return self.value
@@ -35,6 +45,8 @@ def count_queries():
     connection = Transaction().connection
     original = connection.cursor
     counter = QueryCount()
+    if os.environ.get('RIC_LOG_QUERIES'):
+        counter.log = []
 
     class Cursor:
         def __init__(self, real):
@@ -42,6 +54,11 @@ def count_queries():
 
         def execute(self, *args, **kwargs):
             counter.value += 1
+            statement = str(args[0]) if args else ''
+            counter.kinds[statement.split(None, 1)[0].upper()
+                if statement.strip() else ''] += 1
+            if counter.log is not None:
+                counter.log.append(statement)
             return self._real.execute(*args, **kwargs)
 
         def executemany(self, *args, **kwargs):

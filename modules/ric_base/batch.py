@@ -1,0 +1,54 @@
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Slicing of id lists for set-based queries.
+
+The spine methods take thousands of ids and must run a number of
+statements that does not grow with them.  trytond's ``grouped_slice``
+without a size slices by one, and ``backend.MAX_QUERY_PARAMS`` is 200 on
+SQLite because trytond's own conditions nest ranges (expression depth);
+the conditions built here are flat ``IN (…)`` lists, which SQLite accepts
+up to its variable limit (250 000 since 3.32), so the same slice size is
+used on both backends.
+"""
+from sql import Literal
+
+from trytond import backend
+from trytond.tools import grouped_slice
+
+#: ids per flat IN list: under PostgreSQL's 65 535 parameters per
+#: statement and far under SQLite's variable limit
+IN_MAX = 20_000
+
+
+def in_max():
+    "Return how many ids one flat IN condition takes on this backend"
+    return max(IN_MAX if backend.name == 'sqlite'
+        else min(IN_MAX, backend.MAX_QUERY_PARAMS), 1)
+
+
+def id_slices(records, count=None):
+    """Yield lists of the ids of records (ids or instances), in slices of
+    count (default :func:`in_max`); nothing for no records"""
+    ids = sorted({int(r) for r in records})
+    for sub_ids in grouped_slice(ids, count or in_max()):
+        yield list(sub_ids)
+
+
+def in_ids(column, ids):
+    "Return the flat SQL condition column IN ids (False when empty)"
+    ids = list(ids)
+    if not ids:
+        return Literal(False)
+    return column.in_(ids)
+
+
+def where_slices(column, records):
+    """Yield the conditions on column that select records in slices
+
+    records is a list of ids or instances, or None for no restriction
+    (then a single True condition is yielded)."""
+    if records is None:
+        yield Literal(True)
+        return
+    for sub_ids in id_slices(records):
+        yield in_ids(column, sub_ids)
