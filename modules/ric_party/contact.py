@@ -1,11 +1,11 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import re
-
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+
+from .normalize import normalize_phone  # noqa: F401 (used by the import)
 
 POSITION_TYPES = [
     (None, ''),
@@ -20,12 +20,6 @@ POSITION_TYPES = [
     ('it', "IT Specialist"),
     ('other', "Other"),
     ]
-
-
-def normalize_phone(value):
-    "Return the last 10 digits of a phone number (Russian numbering)"
-    digits = re.sub(r'\D', '', value or '')
-    return digits[-10:] if len(digits) >= 10 else digits
 
 
 class Interest(DeactivableMixin, ModelSQL, ModelView):

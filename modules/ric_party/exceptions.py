@@ -22,3 +22,8 @@ class BankValidationError(ValidationError):
 class BankAccountNumberValidationError(ValidationError):
     "Invalid or duplicate Russian bank account number"
     pass
+
+
+class DuplicateMergeError(UserError):
+    "A pair of clients which cannot be merged (a head office and a branch)"
+    pass

@@ -135,7 +135,23 @@ _ROOM_WORDS = {'оф', 'кв', 'пом', 'комн', 'каб'}
 def normalize_address(value):
     """Return the address case-folded with the usual words abbreviated, the
     office or flat left out"""
-    words = [ADDRESS_WORDS.get(w, w) for w in normalize_text(value).split()]
+    words = []
+    for word in _CITY_WORD.findall(_fold(value).replace('_', ' ')):
+        word = word.strip('-')
+        if not word:
+            continue
+        if '-' in word and any(c.isdigit() for c in word):
+            parts = [p for p in word.split('-') if p]
+            if all(len(p) == 1 or any(c.isdigit() for c in p)
+                    for p in parts):
+                words.append(''.join(parts))  # 12-а: 12а
+            else:
+                words.extend(parts)  # мира-5
+        elif word in {'а', 'б', 'в'} and words and words[-1].isdigit():
+            words[-1] += word  # 12 а: 12а
+        else:
+            words.append(word)
+    words = [ADDRESS_WORDS.get(w, w) for w in words]
     result = []
     skip = False
     for word in words:
