@@ -58,7 +58,8 @@ PATRONYMICS = [('Иванович', 'Ивановна'), ('Петрович', '�
     ('Сергеевич', 'Сергеевна'), ('Викторович', 'Викторовна'),
     ('Николаевич', 'Николаевна'), ('Юрьевич', 'Юрьевна')]
 POSITIONS = [('Директор', 'head'), ('Генеральный директор', 'head'),
-    ('Главный бухгалтер', 'chief_accountant'), ('гл. бух.', 'chief_accountant'),
+    ('Главный бухгалтер', 'chief_accountant'),
+    ('гл. бух.', 'chief_accountant'),
     ('Бухгалтер', 'accountant'), ('Юрист', 'lawyer'),
     ('Начальник отдела кадров', 'hr'), ('Секретарь', 'secretary'),
     ('Экономист', 'economist'), ('Системный администратор', 'it'),
@@ -382,14 +383,15 @@ def _fill_distributives(cursor, tables, company, distributives, history,
         rows)
     movement_ids = _next_ids(
         cursor, 'ric_distributive_movement', len(movements))
+    rows = []
+    for m_id, movement in zip(movement_ids, movements):
+        d, kind, client, from_client, date, system, network_type = movement
+        rows.append([m_id, company, d, kind, client, from_client, date,
+                system, network_type, 'done', False, 0, now])
     _insert(cursor, tables['ric.distributive.movement'],
         ['id', 'company', 'distributive', 'kind', 'client', 'from_client',
             'date', 'from_system', 'from_network_type', 'state', 'exported',
-            'create_uid', 'create_date'],
-        [[m_id, company, d, kind, client, from_client, date, system,
-                network_type, 'done', False, 0, now]
-            for m_id, (d, kind, client, from_client, date, system,
-                network_type) in zip(movement_ids, movements)])
+            'create_uid', 'create_date'], rows)
     by_distributive = {}
     for m_id, movement in zip(movement_ids, movements):
         by_distributive.setdefault(movement[0], []).append((m_id, movement))

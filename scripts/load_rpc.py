@@ -285,13 +285,23 @@ class Session:
         # distributive id: {'state', 'client', 'network_type'} as expected
         self.distributives = {d: {'state': 'in_stock', 'client': None,
                 'network_type': None} for d in distributives}
+        self.logged_in = False
         self.uncertain = set()   # distributives of an unknown outcome
         self.contacts = {}       # contact id: expected values
         self.movements = {}      # movement id: expected state
 
     def login(self, stats):
+        "Log in; a failure is counted and the session does not run"
         start = time.perf_counter()
-        self.client.login(self.login_name, self.password)
+        try:
+            self.client.login(self.login_name, self.password)
+        except RPCError as exc:
+            with stats.lock:
+                stats.errors['login'] += 1
+                stats.messages.append('login (%s): %s' % (
+                        self.login_name, exc))
+            return
+        self.logged_in = True
         with stats.lock:
             stats.latencies['login'].append(
                 (time.perf_counter() - start) * 1000)
@@ -299,7 +309,8 @@ class Session:
     def run(self, stats, views, deadline, stop, think):
         kinds = list(OPERATIONS)
         weights = [OPERATIONS[k] for k in kinds]
-        while not stop.is_set() and time.monotonic() < deadline:
+        while (self.logged_in and not stop.is_set()
+                and time.monotonic() < deadline):
             if not stats.allow():
                 break
             kind = self.rng.choices(kinds, weights)[0]
@@ -417,9 +428,17 @@ def run_sessions(args, plan, servers):
                 args.database, login, password,
                 plan['distributives'][index], plan['clients'],
                 plan['network_types'], args.seed, args.timeout))
-    for session in sessions:
-        session.login(stats)
-    first = sessions[0].client
+    # log in a few at a time, as users arriving in the morning
+    logins = [threading.Thread(target=s.login, args=(stats,))
+        for s in sessions]
+    for start in range(0, len(logins), 4):
+        for thread in logins[start:start + 4]:
+            thread.start()
+        for thread in logins[start:start + 4]:
+            thread.join()
+    first = next((s.client for s in sessions if s.logged_in), None)
+    if first is None:
+        raise SystemExit("no session could log in: %s" % stats.messages[:3])
     views = {}
     for view_type in ['form', 'tree']:
         view = first.call('model.party.party.fields_view_get', None,
@@ -429,7 +448,7 @@ def run_sessions(args, plan, servers):
         % (len(sessions), len(views['form'])))
 
     stop = threading.Event()
-    cpu = CpuSampler([p for p, _, _ in servers])
+    cpu = CpuSampler([p for p, _, _ in servers], args.uri, args.database)
     start = time.monotonic()
     deadline = start + args.duration
     threads = [threading.Thread(target=s.run, daemon=True,
@@ -444,20 +463,41 @@ def run_sessions(args, plan, servers):
                 print("sessions still running after the deadline: stopped")
                 break
     finally:
+        # the sessions end after their current request
         stop.set()
+        end = time.monotonic() + args.timeout + 5
         for thread in threads:
-            thread.join(args.timeout + 5)
+            thread.join(max(0, end - time.monotonic()))
     elapsed = time.monotonic() - start
     return stats, sessions, elapsed, cpu.stop()
 
 
 class CpuSampler:
-    "CPU use of the machine, of the servers and of this process over a run"
+    """CPU use over a run: of the machine, of the servers, of the
+    PostgreSQL backends of the database (when PostgreSQL runs on this
+    machine) and of this process"""
 
-    def __init__(self, processes):
+    def __init__(self, processes, uri, database):
         self.processes = processes
+        self.uri, self.database = uri, database
         self.loadavg = os.getloadavg()
-        self.start = self._sample()
+        self.backends = self._backends()
+        self.start = self._sample(self.backends)
+
+    def _backends(self):
+        "Return the pids of the PostgreSQL backends of the database"
+        import urllib.parse
+        try:
+            import psycopg
+            url = urllib.parse.urlsplit(self.uri)
+            conninfo = urllib.parse.urlunsplit(
+                (url.scheme, url.netloc, '/postgres', '', ''))
+            with psycopg.connect(conninfo, connect_timeout=5) as conn:
+                cursor = conn.execute('SELECT pid FROM pg_stat_activity '
+                    'WHERE datname = %s', (self.database,))
+                return {pid for pid, in cursor}
+        except Exception:
+            return set()
 
     def _machine(self):
         with open('/proc/stat') as fp:
@@ -474,24 +514,31 @@ class CpuSampler:
         # utime, stime, cutime, cstime
         return sum(int(f) for f in fields[11:15])
 
-    def _sample(self):
+    def _sample(self, backends=()):
         busy, total = self._machine()
         servers = sum(self._process(p.pid) for p in self.processes)
+        database = {pid: self._process(pid) for pid in backends}
         own = self._process(os.getpid())
-        return busy, total, servers, own
+        return busy, total, servers, own, database
 
     def stop(self):
-        end = self._sample()
-        busy, total, servers, own = (e - s for e, s in zip(end, self.start))
+        end = self._sample(self.backends | self._backends())
+        # a backend opened during the run counts from 0, one closed during
+        # it is not counted
+        database = sum(ticks - self.start[4].get(pid, 0)
+            for pid, ticks in end[4].items() if ticks)
+        busy, total, servers, own = (
+            e - s for e, s in zip(end[:4], self.start[:4]))
         total = total or 1
-        cores = os.cpu_count() or 1
         return {
             'loadavg': self.loadavg,
+            'loadavg_end': os.getloadavg(),
             'busy': busy / total,
             'servers': servers / total,
+            'database': database / total,
             'client': own / total,
-            'other': max(0, busy - servers - own) / total,
-            'cores': cores,
+            'other': max(0, busy - servers - own - database) / total,
+            'cores': os.cpu_count() or 1,
             }
 
 
@@ -511,6 +558,8 @@ def verify(args, sessions, servers):
             messages.append(text)
 
     for session in sessions:
+        if not session.logged_in:
+            continue
         port = ports[(ports.index(session.port) + 1) % len(ports)]
         client = Client(HOST, port, args.database, timeout=60)
         client.login(session.login_name, session.password)
@@ -562,6 +611,27 @@ def verify(args, sessions, servers):
     return checked, lost, messages
 
 
+def plant_discrepancies(sessions):
+    """Spoil one expected value of each kind of write, to show that the
+    verification finds them; return {kind: count planted}"""
+    planted = defaultdict(int)
+    for session in sessions:
+        if session.contacts and not planted['contacts']:
+            contact = session.contacts[min(session.contacts)]
+            contact['phone'] = (contact['phone'] or '') + '-planted'
+            planted['contacts'] += 1
+        if session.movements and not planted['movements']:
+            movement_id = min(session.movements)
+            session.movements[movement_id] = 'cancelled'
+            planted['movements'] += 1
+        moved = [d for d, v in session.distributives.items()
+            if v['state'] != 'in_stock' and d not in session.uncertain]
+        if moved and not planted['distributives']:
+            session.distributives[min(moved)]['state'] = 'written_off'
+            planted['distributives'] += 1
+    return planted
+
+
 def percentile(values, share):
     "The value under which share of the sorted values are (nearest rank)"
     if not values:
@@ -604,11 +674,13 @@ def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
                 for k in sorted(checked))))
     for message in messages[:5]:
         print("  lost: %s" % message)
-    print("machine: %s cores, load average %.2f before the run; CPU busy "
-        "%.0f%% during it: servers %.0f%%, this script %.0f%%, PostgreSQL "
-        "and other processes %.0f%%" % (cpu['cores'], cpu['loadavg'][0],
-            cpu['busy'] * 100, cpu['servers'] * 100, cpu['client'] * 100,
-            cpu['other'] * 100))
+    print("machine: %s cores, load average %.2f before the run, %.2f "
+        "after; CPU busy %.0f%% during it: servers %.0f%%, PostgreSQL "
+        "for this database %.0f%%, this script %.0f%%, other processes "
+        "(other users of the machine) %.0f%%" % (
+            cpu['cores'], cpu['loadavg'][0], cpu['loadavg_end'][0],
+            cpu['busy'] * 100, cpu['servers'] * 100, cpu['database'] * 100,
+            cpu['client'] * 100, cpu['other'] * 100))
     card = stats.latencies.get('open_card', [])
     p95 = percentile(card, 0.95)
     goals = [
@@ -630,7 +702,8 @@ def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
         epilog="See the docstring of scripts/load_rpc.py for the steps.")
-    parser.add_argument('--uri', default='postgresql://postgres@127.0.0.1:5432/',
+    parser.add_argument('--uri',
+        default='postgresql://postgres@127.0.0.1:5432/',
         help="PostgreSQL URI of trytond (default: %(default)s)")
     parser.add_argument('--database', default='load_ric')
     parser.add_argument('--reuse', action='store_true',
@@ -658,6 +731,9 @@ def parse_args(argv=None):
     parser.add_argument('--card-p95', type=float, default=300,
         help="goal of the p95 of opening a client card in ms")
     parser.add_argument('--seed', type=int, default=502)
+    parser.add_argument('--plant', action='store_true',
+        help="spoil one expected value of each kind of write before the "
+        "verification, to check that it finds them (they are not counted)")
     parser.add_argument('--workdir', default=os.path.join(ROOT, 'var', 'load'),
         help="configurations and logs of the servers")
     args = parser.parse_args(argv)
@@ -680,12 +756,25 @@ def main(argv=None):
     os.makedirs(args.workdir, exist_ok=True)
     plan = fill_step(args)
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C even when started in the background (SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     servers = []
     try:
         servers = start_servers(args, args.workdir)
         wait_servers(servers, args.database, args.start_timeout)
         stats, sessions, elapsed, cpu = run_sessions(args, plan, servers)
+        planted = plant_discrepancies(sessions) if args.plant else {}
         checked, lost, messages = verify(args, sessions, servers)
+        if planted:
+            found = {k: lost.get(k, 0) for k in planted}
+            print("verification check: planted %s, found %s: %s" % (
+                    dict(planted), found,
+                    'OK' if all(found[k] >= planted[k] for k in planted)
+                    else 'NOT FOUND'))
+            for kind, count in planted.items():
+                lost[kind] -= min(count, lost[kind])
+            messages = [m for m in messages if 'planted' not in m
+                and 'cancelled' not in m and 'written_off' not in m]
     except KeyboardInterrupt:
         print("interrupted")
         return 130
