@@ -3,19 +3,22 @@
 import datetime as dt
 from collections import defaultdict, namedtuple
 
+from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond import backend
 from trytond.model import (
     DeactivableMixin, DictSchemaMixin, Index, ModelSQL, ModelView, Unique,
-    fields, sequence_ordered, tree)
-from trytond.model.exceptions import ValidationError
+    fields, tree)
 from trytond.modules.ric_base import requisites as ru
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .exceptions import RequisitesValidationError
+
+#: the size of the slices of ids of the queries
 _IN_MAX = backend.MAX_QUERY_PARAMS // 2
 CLIENT_STATUSES = [
     (None, ''),
@@ -41,15 +44,13 @@ TAX_REGIMES = [
     ]
 
 #: Read-only snapshot of the requisites of a counterparty on a date,
-#: returned by :meth:`Party.get_requisites`.
+#: returned by :meth:`Party.get_requisites`: ``party`` and
+#: ``bank_account`` are ids (of party.party and bank.account), the others
+#: the texts printed on documents.
 Requisites = namedtuple('Requisites', [
         'party', 'name', 'inn', 'kpp', 'ogrn', 'legal_address',
-        'postal_address', 'bank_name', 'bik', 'correspondent_account',
-        'bank_account', 'start_date'])
-
-
-class RequisitesValidationError(ValidationError):
-    pass
+        'postal_address', 'bank_account', 'bank_name', 'bik',
+        'correspondent_account', 'settlement_account', 'start_date'])
 
 
 def _check(record, name, inn=None, kpp=None, ogrn=None, bik=None,
@@ -157,8 +158,6 @@ class Party(metaclass=PoolMeta):
     postal_address = fields.Many2One(
         'party.address', "Postal Address", ondelete='SET NULL',
         domain=[('party', '=', Eval('id', -1))])
-    ric_bank_accounts = fields.One2Many(
-        'ric.party.bank_account', 'party', "Bank Accounts")
     requisites_versions = fields.One2Many(
         'ric.party.requisites', 'party', "Requisites History")
     counterparty_history = fields.One2Many(
@@ -282,100 +281,150 @@ class Party(metaclass=PoolMeta):
     def get_counterparties(cls, clients, date=None):
         """Return {client id: counterparty} valid on date
 
-        The counterparty is the party of the counterparty history of the
-        client with the latest start date on or before date; the client
+        clients are records or ids.  The counterparty (a party.party record)
+        is the party of the counterparty history of the client with the
+        latest start date on or before date (today by default); the client
         itself when no history line applies.  One query over the history
-        table per slice of ``IN_MAX`` clients.
+        table per slice of ``_IN_MAX`` clients.
         """
         pool = Pool()
         History = pool.get('ric.party.counterparty')
         Date = pool.get('ir.date')
         history = History.__table__()
         cursor = Transaction().connection.cursor()
+        in_ = fields.SQL_OPERATORS['in']
         if date is None:
             date = Date.today()
-        clients = list(clients)
+        client_ids = list(dict.fromkeys(int(c) for c in clients))
         found = {}
-        for sub_clients in grouped_slice([c.id for c in clients], _IN_MAX):
+        for sub_ids in grouped_slice(client_ids, _IN_MAX):
             cursor.execute(*history.select(
                     history.client, history.counterparty,
-                    history.start_date,
-                    where=reduce_ids(history.client, list(sub_clients))
+                    where=in_(history.client, list(sub_ids))
                     & (history.start_date <= date),
                     order_by=[history.client, history.start_date.asc,
                         history.id.asc]))
-            for client_id, counterparty_id, _ in cursor:
+            for client_id, counterparty_id in cursor:
                 # the last line of each client is the one valid on date
                 found[client_id] = counterparty_id
-        return {c.id: cls(found[c.id]) if c.id in found else c
-            for c in clients}
+        return {c: cls(found.get(c, c)) for c in client_ids}
 
     @classmethod
     def get_requisites(cls, clients, date=None):
         """Return {client id: Requisites} of the counterparty on date
 
-        The snapshot comes from the requisites version of the counterparty
-        with the latest start date on or before date (the earliest version
-        for an earlier date); from the current data of the counterparty when
-        it has no version.
+        clients are records or ids.  The snapshot comes from the requisites
+        version of the counterparty with the latest start date on or before
+        date (the earliest version for an earlier date); from the current
+        data of the counterparty when it has no version (see
+        :meth:`_requisites_snapshots`).  A constant number of queries per
+        slice of ``_IN_MAX`` clients.
         """
         pool = Pool()
         Version = pool.get('ric.party.requisites')
         Date = pool.get('ir.date')
         version = Version.__table__()
         cursor = Transaction().connection.cursor()
+        in_ = fields.SQL_OPERATORS['in']
         if date is None:
             date = Date.today()
         counterparties = cls.get_counterparties(clients, date)
         party_ids = sorted({p.id for p in counterparties.values()})
-        versions = {}
+        snapshots = {}
+        columns = [getattr(version, f) for f in Requisites._fields
+            if f not in {'party', 'start_date'}]
         for sub_ids in grouped_slice(party_ids, _IN_MAX):
             cursor.execute(*version.select(
-                    version.id, version.party,
-                    Coalesce(version.start_date, dt.date.min),
-                    where=reduce_ids(version.party, list(sub_ids)),
+                    version.party, version.start_date, *columns,
+                    where=in_(version.party, list(sub_ids)),
                     order_by=[version.party,
                         Coalesce(version.start_date, dt.date.min).asc,
                         version.id.asc]))
-            for version_id, party_id, start_date in cursor:
+            for party_id, start_date, *values in cursor:
                 if isinstance(start_date, str):  # SQLite
                     start_date = dt.date.fromisoformat(start_date)
-                if party_id not in versions or start_date <= date:
-                    versions[party_id] = version_id
-        snapshots = {}
-        for version in Version.browse(list(versions.values())):
-            snapshots[version.party.id] = version.snapshot()
-        live = cls.browse([i for i in party_ids if i not in snapshots])
-        for party in live:
-            snapshots[party.id] = party.requisites_snapshot()
+                if (party_id not in snapshots
+                        or start_date is None or start_date <= date):
+                    snapshots[party_id] = Requisites(
+                        party_id, *values, start_date)
+        snapshots.update(cls._requisites_snapshots(
+                cls.browse([i for i in party_ids if i not in snapshots])))
         return {client_id: snapshots[counterparty.id]
             for client_id, counterparty in counterparties.items()}
 
+    @classmethod
+    def _main_bank_accounts(cls, parties):
+        """Return {party id: (bank account id, bank name, BIK, correspondent
+        account, settlement account)} of the main bank account of parties
+
+        The main account is the first active account of the party in the
+        order of Tryton (owners sequence, then id); its number is the first
+        active number of type ``ru_account`` (any active number otherwise).
+        One query per slice of ``_IN_MAX`` parties.
+        """
+        pool = Pool()
+        Owner = pool.get('bank.account-party.party')
+        Account = pool.get('bank.account')
+        Number = pool.get('bank.account.number')
+        Bank = pool.get('bank')
+        owner = Owner.__table__()
+        account = Account.__table__()
+        number = Number.__table__()
+        bank = Bank.__table__()
+        bank_party = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        in_ = fields.SQL_OPERATORS['in']
+        query_from = (owner
+            .join(account, condition=(account.id == owner.account)
+                & (account.active == True))  # noqa: E712
+            .join(bank, 'LEFT', condition=bank.id == account.bank)
+            .join(bank_party, 'LEFT', condition=bank_party.id == bank.party)
+            .join(number, 'LEFT', condition=(number.account == account.id)
+                & (number.active == True)))  # noqa: E712
+        best = {}
+        for sub_ids in grouped_slice([int(p) for p in parties], _IN_MAX):
+            cursor.execute(*query_from.select(
+                    owner.owner, account.id, account.owners_sequence,
+                    number.id, number.sequence, number.type, number.number,
+                    bank_party.name, bank.bik, bank.correspondent_account,
+                    where=in_(owner.owner, list(sub_ids))))
+            for (party_id, account_id, owners_sequence, number_id, sequence,
+                    type_, number_, bank_name, bik, correspondent) in cursor:
+                key = (
+                    owners_sequence is not None, owners_sequence or 0,
+                    account_id, number_id is None, type_ != 'ru_account',
+                    sequence is not None, sequence or 0, number_id or 0)
+                if party_id not in best or key < best[party_id][0]:
+                    best[party_id] = (key, (
+                            account_id, bank_name, bik, correspondent,
+                            number_))
+        return {p: best[p][1] if p in best else (None,) * 5
+            for p in (int(p) for p in parties)}
+
     @property
     def main_bank_account(self):
-        for account in self.ric_bank_accounts:
-            if account.active:
-                return account
+        "The bank.account printed on the documents of the party"
+        Account = Pool().get('bank.account')
+        account_id = self._main_bank_accounts([self])[self.id][0]
+        return Account(account_id) if account_id is not None else None
+
+    @classmethod
+    def _requisites_snapshots(cls, parties, start_date=None):
+        "Return {party id: Requisites} from the current data of parties"
+        accounts = cls._main_bank_accounts(parties)
+        return {party.id: Requisites(
+                party.id, party.full_name or party.name, party.inn,
+                party.kpp, party.ogrn,
+                party.legal_address.full_address
+                if party.legal_address else None,
+                party.postal_address.full_address
+                if party.postal_address else None,
+                *accounts[party.id], start_date)
+            for party in parties}
 
     def requisites_snapshot(self, start_date=None):
         "Return the current requisites of the party as a Requisites"
-        account = self.main_bank_account
-        return Requisites(
-            party=self.id,
-            name=self.full_name or self.name,
-            inn=self.inn,
-            kpp=self.kpp,
-            ogrn=self.ogrn,
-            legal_address=(self.legal_address.full_address
-                if self.legal_address else None),
-            postal_address=(self.postal_address.full_address
-                if self.postal_address else None),
-            bank_name=account.bank_name if account else None,
-            bik=account.bik if account else None,
-            correspondent_account=(
-                account.correspondent_account if account else None),
-            bank_account=account.number if account else None,
-            start_date=start_date)
+        return self._requisites_snapshots([self], start_date)[self.id]
 
     def requisites_values(self):
         "Return the values of a requisites version from the current data"
@@ -394,20 +443,15 @@ class Party(metaclass=PoolMeta):
         """
         pool = Pool()
         Version = pool.get('ric.party.requisites')
-        to_create = []
-        for party in parties:
-            if not party.requisites_versions:
-                to_create.append(
-                    {'party': party.id, **party.requisites_values()})
+        parties = cls.browse([int(p) for p in parties])
+        to_create = [s._asdict() for s in cls._requisites_snapshots(
+                [p for p in parties if not p.requisites_versions]).values()]
         if to_create:
             Version.create(to_create)
         if values:
             cls.write(list(parties), values)
-        to_create = []
-        for party in cls.browse(parties):
-            to_create.append({
-                    'party': party.id, 'start_date': date,
-                    **party.requisites_values()})
+        to_create = [s._asdict() for s in cls._requisites_snapshots(
+                cls.browse([p.id for p in parties]), date).values()]
         return Version.create(to_create)
 
     @classmethod
@@ -478,10 +522,17 @@ class RequisitesVersion(ModelSQL, ModelView):
     ogrn = fields.Char("OGRN")
     legal_address = fields.Text("Legal Address")
     postal_address = fields.Text("Postal Address")
+    bank_account = fields.Many2One(
+        'bank.account', "Bank Account", ondelete='RESTRICT',
+        help="The bank account of the party the bank texts come from "
+        "(the account may be closed or no longer linked to the party "
+        "since).")
     bank_name = fields.Char("Bank")
     bik = fields.Char("BIK")
     correspondent_account = fields.Char("Correspondent Account")
-    bank_account = fields.Char("Settlement Account")
+    settlement_account = fields.Char(
+        "Settlement Account",
+        help="The number of the bank account as printed on the documents.")
 
     @classmethod
     def __setup__(cls):
@@ -491,9 +542,33 @@ class RequisitesVersion(ModelSQL, ModelView):
             ('party_date_unique', Unique(t, t.party, t.start_date),
                 'ric_party.msg_requisites_date_unique'),
             ]
-        cls._sql_indexes.add(Index(t, (t.party, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.party, Index.Range())),
+                Index(t, (t.bank_account, Index.Range()),
+                    where=t.bank_account != Null),
+                })
         cls._order.insert(0, ('start_date', 'DESC NULLS LAST'))
         cls.__access__.add('party')
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        # Migration from the bank accounts of the module: the number was
+        # stored in bank_account, which now points at bank.account
+        if (table_h.column_exist('bank_account')
+                and not table_h.column_exist('settlement_account')):
+            table_h.column_rename('bank_account', 'settlement_account')
+        super().__register__(module)
+
+    @fields.depends('bank_account')
+    def on_change_bank_account(self):
+        if self.bank_account:
+            bank = self.bank_account.bank
+            self.bank_name = bank.party.name if bank else None
+            self.bik = bank.bik if bank else None
+            self.correspondent_account = (
+                bank.correspondent_account if bank else None)
+            self.settlement_account = self.bank_account.ru_number
 
     @classmethod
     def validate_fields(cls, versions, field_names):
@@ -501,49 +576,19 @@ class RequisitesVersion(ModelSQL, ModelView):
         for version in versions:
             _check(version, version.name, inn=version.inn, kpp=version.kpp,
                 ogrn=version.ogrn, bik=version.bik,
-                account=version.bank_account,
+                account=version.settlement_account,
                 correspondent_account=version.correspondent_account)
 
     def snapshot(self):
         return Requisites(
             party=self.party.id, name=self.name, inn=self.inn, kpp=self.kpp,
             ogrn=self.ogrn, legal_address=self.legal_address,
-            postal_address=self.postal_address, bank_name=self.bank_name,
-            bik=self.bik, correspondent_account=self.correspondent_account,
-            bank_account=self.bank_account, start_date=self.start_date)
-
-
-class BankAccount(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Russian Bank Account"
-    __name__ = 'ric.party.bank_account'
-    _rec_name = 'number'
-    party = fields.Many2One(
-        'party.party', "Party", required=True, ondelete='CASCADE')
-    bank_name = fields.Char("Bank", required=True)
-    bik = fields.Char("BIK", required=True, size=9)
-    correspondent_account = fields.Char("Correspondent Account", size=20)
-    number = fields.Char("Settlement Account", required=True, size=20)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('party')
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        for name in ['bik', 'correspondent_account', 'number']:
-            if values.get(name):
-                values[name] = ru.compact(values[name])
-        return values
-
-    @classmethod
-    def validate_fields(cls, accounts, field_names):
-        super().validate_fields(accounts, field_names)
-        for account in accounts:
-            _check(account, account.party.rec_name, bik=account.bik,
-                account=account.number,
-                correspondent_account=account.correspondent_account)
+            postal_address=self.postal_address,
+            bank_account=self.bank_account.id if self.bank_account else None,
+            bank_name=self.bank_name, bik=self.bik,
+            correspondent_account=self.correspondent_account,
+            settlement_account=self.settlement_account,
+            start_date=self.start_date)
 
 
 class Responsible(ModelSQL, ModelView):
@@ -679,7 +724,6 @@ class PartyReplace(metaclass=PoolMeta):
         return super().fields_to_replace() + [
             ('ric.party.responsible', 'party'),
             ('ric.party.key_event', 'party'),
-            ('ric.party.bank_account', 'party'),
             ('ric.party.contact', 'party'),
             ('ric.party.counterparty', 'client'),
             ('ric.party.counterparty', 'counterparty'),
