@@ -1,20 +1,19 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from decimal import Decimal
 
 from sql import Null
 from sql.aggregate import Count
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.product import price_digits
+from trytond.modules.ric_base.batch import id_slices, in_ids
 from trytond.modules.ric_base.model import CodeNameMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.tools.decimal_ import DecimalNull
 from trytond.transaction import Transaction
 
@@ -175,11 +174,11 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
         if clients:
             dates = [d for _, d in requests]
             start, end = min(dates), max(dates)
-            for sub_ids in grouped_slice(clients, backend.MAX_QUERY_PARAMS):
+            for sub_ids in id_slices(clients):
                 cursor.execute(*table.select(
                         table.party, table.price_list, table.start_date,
                         table.end_date,
-                        where=reduce_ids(table.party, sub_ids)
+                        where=in_ids(table.party, sub_ids)
                         & ((table.start_date == Null)
                             | (table.start_date <= end))
                         & ((table.end_date == Null)
@@ -210,11 +209,11 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
         requests = set(requests)
         lists = {p for p, _ in requests if p is not None}
         periods = defaultdict(list)
-        for sub_ids in grouped_slice(lists, backend.MAX_QUERY_PARAMS):
+        for sub_ids in id_slices(lists):
             cursor.execute(*table.select(
                     table.id, table.price_list, table.start_date,
                     table.end_date,
-                    where=reduce_ids(table.price_list, sub_ids)
+                    where=in_ids(table.price_list, sub_ids)
                     & table.state.in_(list(VALID_STATES))))
             for id_, price_list, start_date, end_date in cursor:
                 periods[price_list].append((id_, start_date, end_date))
@@ -249,8 +248,8 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
                 elif item[0] == 'kit':
                     kits.add(item[1])
         found = {}
-        for sub_ids in grouped_slice(versions, backend.MAX_QUERY_PARAMS):
-            where = reduce_ids(line.version, sub_ids)
+        for sub_ids in id_slices(versions):
+            where = in_ids(line.version, sub_ids)
             item_where = None
             for column, ids in [
                     (line.system, systems),
@@ -298,15 +297,16 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
             return result
         kit = Kit.__table__()
         cursor = Transaction().connection.cursor()
-        for sub_ids in grouped_slice(products, backend.MAX_QUERY_PARAMS):
+        for sub_ids in id_slices(products):
             cursor.execute(*kit.select(kit.id, kit.product,
-                    where=reduce_ids(kit.product, sub_ids)))
+                    where=in_ids(kit.product, sub_ids)))
             for kit_id, product in cursor:
                 result[product].append(('kit', kit_id))
         return result
 
     @classmethod
-    def get_item_prices(cls, requests, date=None, price_lists=False):
+    def get_item_prices(cls, requests, date=None, price_lists=False,
+            with_source=False):
         """Return {request: Decimal or None} for the price requests
 
         A request is (client_id, item, date, kind) where item is
@@ -314,48 +314,86 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
         ('product', product_id) and kind 'maintenance' or 'sale'; a None
         date is replaced by date or today.  With price_lists the first
         element of a request is a price list id instead of a client.
+
+        When the client's price list (or its version valid on the date) has
+        no price for the item, the default price list of the configuration
+        prices it.  With with_source the values are :class:`Price` tuples
+        (amount, price list id, version id, fallback) telling which list
+        priced the request and whether it was the fallback to the default
+        list; the amount is None (and the list the client's) when no list
+        has a price.
         """
         requests = list(requests)
         if date is None:
             date = cls._today()
+        for request in requests:
+            if (request[3] or 'maintenance') not in KINDS:
+                raise ValueError("unknown price kind %r" % request[3])
 
         def date_of(request):
             return request[2] or date
         if price_lists:
-            lists = {(r[0], date_of(r)): r[0] for r in requests}
+            list_of = {r: r[0] for r in requests}
         else:
             lists = cls.get_client_price_lists(
                 {(r[0], date_of(r)) for r in requests})
-        versions = cls.get_valid_versions(
-            {(lists[(r[0], date_of(r))], date_of(r)) for r in requests})
-        version_of = {r: versions[(lists[(r[0], date_of(r))], date_of(r))]
-            for r in requests}
-        prices = cls.get_version_prices(
-            {(version_of[r], r[1]) for r in requests})
+            list_of = {r: lists[(r[0], date_of(r))] for r in requests}
+        found = cls._prices_in_lists(
+            {r: (list_of[r], date_of(r)) for r in requests})
+        default = None
+        if not price_lists and any(
+                found[r][0] is None for r in requests):
+            default = cls.get_default_price_list()
+        missing = {r: (default, date_of(r)) for r in requests
+            if found[r][0] is None and default and list_of[r] != default}
+        fallback = cls._prices_in_lists(missing) if missing else {}
         result = {}
         for request in requests:
-            kind = request[3] or 'maintenance'
-            if kind not in KINDS:
-                raise ValueError("unknown price kind %r" % kind)
-            found = prices.get((version_of[request], request[1]))
-            result[request] = found.get(kind) if found else None
+            if fallback.get(request, (None,))[0] is not None:
+                amount, version = fallback[request]
+                price = Price(amount, default, version, True)
+            else:
+                amount, version = found[request]
+                price = Price(amount, list_of[request], version, False)
+            result[request] = price if with_source else price.amount
         return result
 
     @classmethod
-    def get_prices(cls, requests, date=None):
+    def _prices_in_lists(cls, lists):
+        """Return {request: (amount, version id)} for lists, a dict
+        {request: (price list id, date)}; the amount is None when the
+        version valid on the date has no price for the item"""
+        versions = cls.get_valid_versions(set(lists.values()))
+        version_of = {r: versions[lists[r]] for r in lists}
+        prices = cls.get_version_prices(
+            {(version_of[r], r[1]) for r in lists})
+        result = {}
+        for request in lists:
+            kind = request[3] or 'maintenance'
+            found = prices.get((version_of[request], request[1]))
+            amount = found.get(kind) if found else None
+            result[request] = (amount, version_of[request])
+        return result
+
+    @classmethod
+    def get_prices(cls, requests, date=None, with_source=False):
         """Return {request: Decimal or None} of systems' prices
 
         requests is an iterable of (client_id, system_id, network_type_id,
         date, kind) tuples; kind is 'maintenance' (monthly price) or
         'sale'.  The client's price list assignment valid on the date (or the
         default price list) and its version valid on the date give the
-        price.  The number of queries does not depend on the number of
-        requests (one per slice of a thousand ids).
+        price; when that list has no price for the system and network type,
+        the default price list gives it.  With with_source the values are
+        :class:`Price` tuples (amount, price list, version, fallback) that
+        tell which list priced each request.  The number of queries does
+        not depend on the number of requests.
         """
         requests = list(requests)
         items = {r: (r[0], ('system', r[1], r[2]), r[3], r[4])
             for r in requests}
-        prices = cls.get_item_prices(items.values(), date=date)
+        prices = cls.get_item_prices(
+            items.values(), date=date, with_source=with_source)
         return {r: prices[items[r]] for r in requests}
 
     @classmethod
@@ -379,6 +417,14 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
         "Return the price of one system for a client (records or ids)"
         key = (_id(client), _id(system), _id(network_type), date, kind)
         return cls.get_prices([key], date=date)[key]
+
+
+class Price(namedtuple('Price', ['amount', 'price_list', 'version',
+            'fallback'])):
+    """The price of a request with its source: the amount (Decimal or
+    None), the price list and the version that gave it, and whether the
+    default price list gave it because the client's list has no price"""
+    __slots__ = ()
 
 
 def _id(record):
@@ -958,10 +1004,10 @@ class PriceListLine(metaclass=PoolMeta):
         # GROUP BY puts NULL keys together
         key = [table.version, table.system, table.network_type, table.kit,
             table.product]
-        for sub_ids in grouped_slice(versions, backend.MAX_QUERY_PARAMS):
+        for sub_ids in id_slices(versions):
             cursor.execute(*table.select(
                     *key, Count(table.id),
-                    where=reduce_ids(table.version, sub_ids),
+                    where=in_ids(table.version, sub_ids),
                     group_by=key,
                     having=Count(table.id) > 1,
                     limit=1))
@@ -1052,7 +1098,7 @@ class Assignment(ModelSQL, ModelView):
             return
         parties = {a.party.id for a in assignments}
         by_party = defaultdict(list)
-        for sub_ids in grouped_slice(parties, backend.MAX_QUERY_PARAMS):
+        for sub_ids in id_slices(parties):
             for other in cls.search([('party', 'in', list(sub_ids))]):
                 by_party[other.party.id].append(other)
         for assignment in assignments:

@@ -5,6 +5,7 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 
+from trytond.tests.test_tryton import TestCase, activate_module, drop_db
 from trytond.transaction import Transaction
 
 
@@ -86,3 +87,23 @@ def count_queries():
         yield counter
     finally:
         connection.cursor = original
+
+
+class ModuleDBTestCase(TestCase):
+    """A test case on a database with module activated, without the generic
+    checks of ModuleTestCase (they run once, in the module's test_module)"""
+    module = None
+    extras = None
+    language = 'en'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module([cls.module] + list(cls.extras or []),
+            lang=cls.language)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()

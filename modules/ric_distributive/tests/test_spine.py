@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ric_base.tests.tools import count_queries
+from trytond.modules.ric_base.tests.tools import (
+    ModuleDBTestCase, count_queries)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 D = dt.date
@@ -79,7 +80,7 @@ def expected_days(count, steps):
     return result
 
 
-class DistributiveSpineTestCase(ModuleTestCase):
+class DistributiveSpineTestCase(ModuleDBTestCase):
     "Test the spine API of RIC Distributive"
     module = 'ric_distributive'
 
@@ -395,4 +396,4 @@ class DistributiveSpineTestCase(ModuleTestCase):
                     states.get(d_other.id, {}).get('client'))
 
 
-del ModuleTestCase
+del ModuleDBTestCase
