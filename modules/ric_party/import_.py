@@ -1,20 +1,35 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Import of clients and contact persons from CSV and XLSX files"""
-import csv
-import datetime as dt
-import io
-import re
+"""Import of clients and contact persons from CSV and XLSX files
 
-from trytond.exceptions import UserError
+The file is read by the shared reader of ric_base; the rows are checked,
+matched against the clients in a few set-based queries and the clients
+created or updated with one create and one write.
+"""
+import datetime as dt
+import re
+from collections import defaultdict
+
+from sql import Literal, Null
+from sql.aggregate import Count, Min
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import ValidationError
 from trytond.modules.ric_base import requisites as ru
-from trytond.modules.ric_base.tools import decode_text
+from trytond.modules.ric_base.reader import Reader
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 from .duplicate import Corpus
+from .exceptions import ClientImportError
+from .normalize import (
+    normalize_city, normalize_email, normalize_name, normalize_phone)
+
+_IN_MAX = backend.MAX_QUERY_PARAMS // 2
 
 IMPORT_FIELDS = [
     ('external_id', "External Identifier"),
@@ -39,98 +54,6 @@ IMPORT_FIELDS = [
 FIELD_LABELS = dict(IMPORT_FIELDS)
 
 
-class ParseError(Exception):
-    "A file that can not be read: message id and its parameters"
-
-    def __init__(self, message, **params):
-        super().__init__(message, params)
-        self.message = message
-        self.params = params
-
-
-def read_rows(data, filename, file_format='csv', encoding='utf-8',
-        delimiter=';'):
-    """Return (header, rows) of the file
-
-    rows is a list of (line number, list of strings); empty lines are
-    skipped; line numbers count from 1 with the header.
-    """
-    if file_format == 'xlsx':
-        return _read_xlsx(data, filename)
-    try:
-        text = decode_text(data, encoding)
-    except UnicodeDecodeError as exception:
-        line = bytes(data)[:exception.start].count(b'\n') + 1
-        raise ParseError('msg_import_encoding', file=filename,
-            encoding=encoding, line=line) from exception
-    reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
-    header, rows = None, []
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            if header is None:
-                header = [v.strip() for v in values]
-                continue
-            rows.append((reader.line_num, [v.strip() for v in values]))
-    except csv.Error as exception:
-        raise ParseError('msg_import_csv', file=filename,
-            line=reader.line_num, error=str(exception)) from exception
-    if header is None:
-        raise ParseError('msg_import_empty', file=filename)
-    return header, rows
-
-
-def _read_xlsx(data, filename):
-    import openpyxl
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(bytes(data)), read_only=True, data_only=True)
-    except Exception as exception:
-        raise ParseError('msg_import_xlsx', file=filename) from exception
-    sheet = workbook.worksheets[0]
-    header, rows = None, []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        values = ['' if v is None else _cell(v) for v in values]
-        if not any(values):
-            continue
-        if header is None:
-            header = values
-        else:
-            rows.append((number, values))
-    workbook.close()
-    if header is None:
-        raise ParseError('msg_import_empty', file=filename)
-    return header, rows
-
-
-def _cell(value):
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def map_rows(header, rows, columns, filename, mapping=''):
-    """Return [(line, {field: value})] through columns {column: field}
-
-    Raise ParseError when a column of the mapping is missing."""
-    positions = {name.strip().lower(): i for i, name in enumerate(header)}
-    missing = [c for c in columns if c.strip().lower() not in positions]
-    if missing:
-        raise ParseError('msg_import_missing_columns', file=filename,
-            columns=', '.join(missing), mapping=mapping)
-    result = []
-    for line, values in rows:
-        record = {}
-        for column, field in columns.items():
-            i = positions[column.strip().lower()]
-            value = values[i] if i < len(values) else ''
-            if value:
-                record[field] = value
-        result.append((line, record))
-    return result
-
-
 def check_row(record):
     """Return (field, message id) of the first problem of the record or
     None; normalize the values in place"""
@@ -153,9 +76,21 @@ def check_row(record):
             if not re.fullmatch(r'\d{1,6}', record[field]):
                 return field, 'msg_import_invalid_value'
             record[field] = int(record[field])
-    if record.get('email') and '@' not in record['email']:
-        return 'email', 'msg_import_invalid_value'
+    # the values refused by the contact mechanisms of party
+    if record.get('phone') and not normalize_phone(record['phone']):
+        return 'phone', 'msg_import_invalid_value'
+    for field in ['email', 'contact_email']:
+        if record.get(field) and not normalize_email(record[field]):
+            return field, 'msg_import_invalid_value'
     return None
+
+
+def name_city_key(record):
+    """Return the (name, city) key of a row without INN, phone, e-mail and
+    street, the only data to recognise it by, else None"""
+    if any(record.get(f) for f in ['inn', 'phone', 'email', 'street']):
+        return None
+    return normalize_name(record['name']), normalize_city(record.get('city'))
 
 
 class ImportMapping(ModelSQL, ModelView):
@@ -171,6 +106,7 @@ class ImportMapping(ModelSQL, ModelView):
             ('xlsx', "XLSX"),
             ], "Format", required=True)
     encoding = fields.Selection([
+            ('auto', "Detect"),
             ('utf-8', "UTF-8"),
             ('cp1251', "Windows-1251"),
             ('cp866', "DOS (CP866)"),
@@ -178,13 +114,15 @@ class ImportMapping(ModelSQL, ModelView):
         states={
             'invisible': Eval('file_format') != 'csv',
             'required': Eval('file_format') == 'csv',
-            })
+            },
+        help="Detect recognises UTF-8 (with or without BOM), Windows-1251 "
+        "and DOS (CP866).")
     delimiter = fields.Char(
         "Delimiter", size=1,
         states={
             'invisible': Eval('file_format') != 'csv',
-            'required': Eval('file_format') == 'csv',
-            })
+            },
+        help="Leave empty to detect \";\", \",\" or tab from the header.")
     update_existing = fields.Boolean(
         "Update Existing",
         help="Fill the empty fields of the clients found with the same INN "
@@ -202,18 +140,28 @@ class ImportMapping(ModelSQL, ModelView):
 
     @classmethod
     def default_encoding(cls):
-        return 'utf-8'
-
-    @classmethod
-    def default_delimiter(cls):
-        return ';'
+        return 'auto'
 
     @classmethod
     def default_update_existing(cls):
         return True
 
     def get_columns(self):
-        return {c.column: c.field for c in self.columns}
+        "Return {field: [column labels]} of the mapping"
+        columns = {}
+        for column in self.columns:
+            columns.setdefault(column.field, []).append(column.column)
+        return columns
+
+    def get_reader(self, data, filename):
+        """Return the ric_base Reader of a file; every mapped column is
+        required"""
+        columns = self.get_columns()
+        return Reader(data, filename, columns, required=list(columns),
+            file_format=self.file_format,
+            encoding=(self.encoding or 'auto'
+                if self.file_format == 'csv' else None),
+            delimiter=self.delimiter or None)
 
 
 class ImportMappingColumn(ModelSQL, ModelView):
@@ -276,14 +224,23 @@ class Import(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_counts(cls, imports, names):
+        "Count the lines by status with one GROUP BY per slice of imports"
+        pool = Pool()
+        Line = pool.get('ric.party.import.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
         result = {n: {i.id: 0 for i in imports} for n in names}
         status2name = {'created': 'created', 'updated': 'updated',
             'duplicate': 'duplicates', 'rejected': 'rejected'}
-        for import_ in imports:
-            for line in import_.lines:
-                name = status2name[line.status]
+        for sub_ids in grouped_slice([i.id for i in imports], _IN_MAX):
+            cursor.execute(*line.select(
+                    line.import_, line.status, Count(Literal('*')),
+                    where=reduce_ids(line.import_, sub_ids),
+                    group_by=[line.import_, line.status]))
+            for import_id, status, count in cursor:
+                name = status2name.get(status)
                 if name in result:
-                    result[name][import_.id] += 1
+                    result[name][import_id] = count
         return result
 
     @classmethod
@@ -293,8 +250,12 @@ class Import(Workflow, ModelSQL, ModelView):
         for import_ in imports:
             import_.process()
 
-    def _error(self, error):
-        return UserError(gettext('ric_party.' + error.message, **error.params))
+    def read_records(self):
+        """Return [(line, {field: value})] of the file, the empty values left
+        out; raise a ReadError naming the file and the line"""
+        reader = self.mapping.get_reader(self.data, self.filename)
+        return [(line, {f: v for f, v in values.items() if v})
+            for line, values in reader]
 
     def process(self):
         "Import the file in the current transaction"
@@ -304,26 +265,19 @@ class Import(Workflow, ModelSQL, ModelView):
         Line = pool.get('ric.party.import.line')
         Industry = pool.get('ric.party.industry')
         mapping = self.mapping
-        try:
-            header, rows = read_rows(
-                self.data, self.filename, mapping.file_format,
-                mapping.encoding or 'utf-8', mapping.delimiter or ';')
-            records = map_rows(
-                header, rows, mapping.get_columns(), self.filename,
-                mapping.name)
-        except ParseError as error:
-            raise self._error(error) from error
+        records = self.read_records()
 
         corpus = Duplicate.load_corpus()
         source_prefix = ('%s:' % mapping.source.id) if mapping.source else ''
-        by_reference = {}
-        if source_prefix:
-            for party in Party.search([
-                        ('source_reference', 'like', source_prefix + '%')]):
-                by_reference[party.source_reference] = party.id
+        by_reference = self._parties_by_reference([
+                source_prefix + r['external_id'] for _, r in records
+                if source_prefix and r.get('external_id')])
+        by_name_city = None
         industries = {i.name.lower(): i.id for i in Industry.search([])}
         lines, to_create, create_lines = [], [], []
-        to_update = {}
+        # rows of existing clients to update and of duplicates, completed
+        # once the clients are read together
+        existing_rows, duplicate_rows = [], []
         in_file = {}
         for line_no, record in records:
             line = {'import_': self.id, 'line': line_no,
@@ -336,7 +290,7 @@ class Import(Workflow, ModelSQL, ModelView):
                     line=line_no, field=FIELD_LABELS[field],
                     value=record.get(field, ''))
                 if mapping.strict:
-                    raise UserError(reason)
+                    raise ClientImportError(reason)
                 line.update(status='rejected', reason=reason)
                 continue
             reference = (source_prefix + record['external_id']
@@ -347,15 +301,25 @@ class Import(Workflow, ModelSQL, ModelView):
                 [record['phone']] if record.get('phone') else [],
                 [record['email']] if record.get('email') else [])
             existing = by_reference.get(reference) if reference else None
+            key = name_city_key(record)
             if not existing:
                 match = corpus.match(candidate)
+                if not match and key:
+                    if by_name_city is None:
+                        by_name_city = self._parties_by_name_city()
+                    if by_name_city.get(key):
+                        match = (by_name_city[key], 'name_city', 100)
                 if match and match[1] == 'inn':
                     existing = match[0]
                 elif match:
-                    line.update(status='duplicate',
-                        reason=self._duplicate_reason(match))
-                    if match[0] > 0:
+                    line['status'] = 'duplicate'
+                    if match[0] < 0:
+                        line['reason'] = gettext(
+                            'ric_party.msg_import_duplicate_row',
+                            line=-match[0])
+                    else:
                         line['party'] = match[0]
+                        duplicate_rows.append((line, match))
                     continue
             if existing and existing < 0:
                 line.update(status='duplicate', reason=gettext(
@@ -363,19 +327,8 @@ class Import(Workflow, ModelSQL, ModelView):
                         line=-existing))
                 continue
             if existing:
-                party = Party(existing)
-                values = (self._update_values(party, record, industries)
-                    if mapping.update_existing else {})
-                line['party'] = party.id
-                if values:
-                    to_update.setdefault(party.id, {}).update(values)
-                    line.update(status='updated', reason=', '.join(
-                            FIELD_LABELS.get(f, f) for f in sorted(
-                                self._updated_fields(values))))
-                else:
-                    line.update(status='duplicate', reason=gettext(
-                            'ric_party.msg_import_nothing_to_update',
-                            party=party.rec_name))
+                line['party'] = existing
+                existing_rows.append((line, record))
                 continue
             if reference and reference in in_file:
                 line.update(status='duplicate', reason=gettext(
@@ -385,6 +338,10 @@ class Import(Workflow, ModelSQL, ModelView):
             if reference:
                 in_file[reference] = line_no
             corpus.add(candidate)
+            if key:
+                if by_name_city is None:
+                    by_name_city = self._parties_by_name_city()
+                by_name_city.setdefault(key, -line_no)
             values = self._create_values(record, industries)
             values['source_reference'] = reference
             values['record_source'] = (
@@ -393,30 +350,189 @@ class Import(Workflow, ModelSQL, ModelView):
             create_lines.append(line)
             line['status'] = 'created'
 
-        if to_update:
-            args = []
-            for party_id, values in to_update.items():
-                args.extend(([Party(party_id)], values))
-            Party.write(*args)
-        if to_create:
-            parties = Party.create(to_create)
-            for line, party in zip(create_lines, parties):
-                line['party'] = party.id
+        parties = self._read_parties(
+            {l['party'] for l, _ in existing_rows}
+            | {l['party'] for l, _ in duplicate_rows})
+        to_update = {}
+        for line, record in existing_rows:
+            party = parties[line['party']]
+            values = (self._update_values(party, record, industries)
+                if mapping.update_existing else {})
+            if values:
+                self._merge_values(to_update.setdefault(party['id'], {}),
+                    values)
+                line.update(status='updated', reason=', '.join(
+                        FIELD_LABELS.get(f, f) for f in sorted(
+                            self._updated_fields(values))))
+            else:
+                line.update(status='duplicate', reason=gettext(
+                        'ric_party.msg_import_nothing_to_update',
+                        party=party['rec_name']))
+        for line, match in duplicate_rows:
+            line['reason'] = self._duplicate_reason(
+                parties[match[0]]['rec_name'], match[1])
+
+        try:
+            self._write_updates(to_update)
+            if to_create:
+                created = Party.create(to_create)
+                for line, party in zip(create_lines, created):
+                    line['party'] = party.id
+        except ValidationError as exception:
+            raise ClientImportError(gettext(
+                    'ric_party.msg_import_save_failed', file=self.filename,
+                    error=exception.message)) from exception
         Line.create(lines)
         self.date = dt.datetime.now()
         self.save()
 
-    def _duplicate_reason(self, match):
+    @classmethod
+    def _parties_by_reference(cls, references):
+        "Return {source reference: party id} of the references"
         pool = Pool()
         Party = pool.get('party.party')
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        for sub_references in grouped_slice(sorted(set(references)),
+                _IN_MAX):
+            cursor.execute(*party.select(party.source_reference, party.id,
+                    where=party.source_reference.in_(list(sub_references)),
+                    order_by=[party.id.asc]))
+            for reference, party_id in cursor:
+                result.setdefault(reference, party_id)
+        return result
+
+    @classmethod
+    def _parties_by_name_city(cls):
+        """Return {(normalized name, normalized city): party id} of the
+        active clients with the city of their first address"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        party = Party.__table__()
+        address = Address.__table__()
+        cursor = Transaction().connection.cursor()
+        first = address.select(
+            address.party, Min(address.id).as_('id'),
+            where=address.active == Literal(True),
+            group_by=address.party)
+        cursor.execute(*party.join(first, 'LEFT',
+                condition=first.party == party.id
+                ).join(address, 'LEFT',
+                condition=address.id == first.id
+                ).select(party.id, party.name, address.city,
+                where=(party.is_client == Literal(True))
+                & (party.active == Literal(True)),
+                order_by=[party.id.asc]))
+        result = {}
+        for party_id, name, city in cursor:
+            result.setdefault(
+                (normalize_name(name), normalize_city(city)), party_id)
+        return result
+
+    @classmethod
+    def _read_parties(cls, ids):
+        """Return {id: dict} of the clients with the data the import
+        compares: rec_name, kpp, ogrn, accountants, lawyers, industry,
+        phones and e-mails (normalized), has_address, contact_names
+        (lower-cased); a few queries per slice of clients"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        Address = pool.get('party.address')
+        Contact = pool.get('ric.party.contact')
+        mechanism = Mechanism.__table__()
+        address = Address.__table__()
+        contact = Contact.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        ids = sorted(ids)
+        for sub_ids in grouped_slice(ids, _IN_MAX):
+            sub_ids = list(sub_ids)
+            for values in Party.read(sub_ids, [
+                        'rec_name', 'kpp', 'ogrn', 'accountants', 'lawyers',
+                        'industry']):
+                values.update(
+                    phones=set(), emails=set(), has_address=False,
+                    contact_names=set())
+                result[values['id']] = values
+            cursor.execute(*mechanism.select(
+                    mechanism.party, mechanism.type, mechanism.value,
+                    where=reduce_ids(mechanism.party, sub_ids)
+                    & mechanism.type.in_(['phone', 'mobile', 'email'])
+                    & (mechanism.active == Literal(True))))
+            for party_id, type_, value in cursor:
+                if type_ == 'email':
+                    result[party_id]['emails'].add((value or '').lower())
+                else:
+                    result[party_id]['phones'].add(
+                        normalize_phone(value) or value)
+            cursor.execute(*address.select(address.party,
+                    where=reduce_ids(address.party, sub_ids)
+                    & (address.active == Literal(True)),
+                    group_by=[address.party]))
+            for party_id, in cursor:
+                result[party_id]['has_address'] = True
+            cursor.execute(*contact.select(contact.party, contact.name,
+                    where=reduce_ids(contact.party, sub_ids)
+                    & (contact.active == Literal(True))
+                    & (contact.name != Null)))
+            for party_id, name in cursor:
+                result[party_id]['contact_names'].add(name.lower())
+        return result
+
+    @staticmethod
+    def _merge_values(values, new):
+        "Merge the write values of two rows of the same client"
+        for name, value in new.items():
+            if name in {'contact_mechanisms', 'addresses', 'ric_contacts'}:
+                values.setdefault(name, [('create', [])])[0][1].extend(
+                    value[0][1])
+            else:
+                values.setdefault(name, value)
+
+    @classmethod
+    def _write_updates(cls, to_update):
+        """Write {party id: values}: one create per kind of the added
+        records, one write per set of identical values of the fields"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        targets = {
+            'contact_mechanisms': pool.get('party.contact_mechanism'),
+            'addresses': pool.get('party.address'),
+            'ric_contacts': pool.get('ric.party.contact'),
+            }
+        to_create = {name: [] for name in targets}
+        to_write = defaultdict(list)
+        for party_id, values in to_update.items():
+            values = dict(values)
+            for name in targets:
+                for action in values.pop(name, []):
+                    to_create[name].extend(
+                        dict(v, party=party_id) for v in action[1])
+            if values:
+                to_write[tuple(sorted(values.items()))].append(party_id)
+        if to_write:
+            args = []
+            for values, ids in to_write.items():
+                args.extend((Party.browse(ids), dict(values)))
+            Party.write(*args)
+        for name, Target in targets.items():
+            if to_create[name]:
+                Target.create(to_create[name])
+
+    _match_reasons = {
+        'name_city': 'msg_import_reason_name_city',
+        }
+
+    def _duplicate_reason(self, party_name, reason):
+        pool = Pool()
         Duplicate = pool.get('ric.party.duplicate')
-        party_id, reason, _ = match
-        if party_id < 0:
-            return gettext('ric_party.msg_import_duplicate_row',
-                line=-party_id)
-        label = gettext('ric_party.' + Duplicate._reason_labels[reason])
+        label = Duplicate._reason_labels.get(reason) or self._match_reasons[
+            reason]
         return gettext('ric_party.msg_import_duplicate_of',
-            party=Party(party_id).rec_name, reason=label)
+            party=party_name, reason=gettext('ric_party.' + label))
 
     @staticmethod
     def _updated_fields(values):
@@ -469,40 +585,41 @@ class Import(Workflow, ModelSQL, ModelView):
             }
 
     def _update_values(self, party, record, industries):
-        "Return the values filling the empty fields of party"
-        from .contact import normalize_phone
+        """Return the values filling the empty fields of party (a dict of
+        _read_parties, updated with what the values add)"""
         values = {}
         for name in ['kpp', 'ogrn', 'accountants', 'lawyers']:
-            if record.get(name) not in (None, '') and getattr(
-                    party, name) in (None, ''):
-                values[name] = record[name]
-        if record.get('industry') and not party.industry:
+            if record.get(name) not in (None, '') and party[name] in (
+                    None, ''):
+                values[name] = party[name] = record[name]
+        if record.get('industry') and not party['industry']:
             industry = industries.get(record['industry'].lower())
             if industry:
-                values['industry'] = industry
+                values['industry'] = party['industry'] = industry
         mechanisms = []
-        phones = {normalize_phone(m.value) for m in party.contact_mechanisms
-            if m.type in {'phone', 'mobile'}}
-        if record.get('phone') and normalize_phone(
-                record['phone']) not in phones:
-            mechanisms.append({'type': 'phone', 'value': record['phone']})
-        emails = {(m.value or '').lower() for m in party.contact_mechanisms
-            if m.type == 'email'}
-        if record.get('email') and record['email'].lower() not in emails:
+        if record.get('phone'):
+            phone = normalize_phone(record['phone']) or record['phone']
+            if phone not in party['phones']:
+                mechanisms.append({'type': 'phone', 'value': record['phone']})
+                party['phones'].add(phone)
+        if record.get('email') and record['email'].lower() not in party[
+                'emails']:
             mechanisms.append({'type': 'email', 'value': record['email']})
+            party['emails'].add(record['email'].lower())
         if mechanisms:
             values['contact_mechanisms'] = [('create', mechanisms)]
-        if not party.addresses and any(
+        if not party['has_address'] and any(
                 record.get(f) for f in ['city', 'street']):
             values['addresses'] = [('create', [{
                             'city': record.get('city'),
                             'street': record.get('street'),
                             'postal_code': record.get('postal_code'),
                             }])]
+            party['has_address'] = True
         contact = self._contact_values(record)
-        if contact and contact['name'].lower() not in {
-                c.name.lower() for c in party.ric_contacts}:
+        if contact and contact['name'].lower() not in party['contact_names']:
             values['ric_contacts'] = [('create', [contact])]
+            party['contact_names'].add(contact['name'].lower())
         return values
 
 

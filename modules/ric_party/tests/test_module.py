@@ -1,19 +1,11 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import csv
 import datetime as dt
-import io
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_company
 from trytond.pool import Pool
-from trytond.modules.ric_base.requisites import is_valid_inn
 from trytond.modules.ric_party.duplicate import Corpus, normalize_name
-from trytond.modules.ric_party.import_ import (
-    ParseError, check_row, map_rows, read_rows)
 from trytond.modules.ric_party.segment import sales_potential
 from trytond.tests.test_tryton import (
     ModuleTestCase, TestCase, with_transaction)
@@ -361,94 +353,6 @@ class RulesTestCase(TestCase):
             (1, 'name_address'))
         self.assertIsNone(
             corpus.match(make(8, "Ромашка", "Белгород", "Щорса 8")))
-
-
-_cell_text = st.text(
-    alphabet=st.characters(
-        codec='cp1251', exclude_categories=('Cc', 'Cs', 'Zl', 'Zp')),
-    max_size=20).map(str.strip)
-
-
-class ImportParserTestCase(TestCase):
-    "Property tests of the import file parser"
-
-    @given(st.lists(st.lists(_cell_text, min_size=3, max_size=3),
-            min_size=1, max_size=15),
-        st.sampled_from(['utf-8', 'cp1251']),
-        st.sampled_from([';', ',', '\t']))
-    @settings(max_examples=60, deadline=None)
-    def test_csv_round_trip(self, rows, encoding, delimiter):
-        "What csv writes, read_rows reads back"
-        header = ['Название', 'ИНН', 'Телефон']
-        buffer = io.StringIO(newline='')
-        writer = csv.writer(buffer, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-        data = buffer.getvalue().encode(encoding)
-        got_header, got_rows = read_rows(
-            data, 'f.csv', 'csv', encoding, delimiter)
-        self.assertEqual(got_header, header)
-        self.assertEqual([r for _, r in got_rows],
-            [r for r in rows if any(r)])
-        numbers = [n for n, _ in got_rows]
-        self.assertEqual(numbers, sorted(numbers))
-
-    @given(st.lists(st.text(alphabet='абвгд ', min_size=1, max_size=10),
-            min_size=1, max_size=10), st.integers(min_value=0))
-    @settings(max_examples=40, deadline=None)
-    def test_broken_encoding(self, lines, where):
-        "Invalid UTF-8 is refused with the line of the broken byte"
-        text = 'Название\n' + '\n'.join(lines) + '\n'
-        data = text.encode('utf-8')
-        position = where % len(data)
-        data = data[:position] + b'\xff' + data[position:]
-        with self.assertRaises(ParseError) as context:
-            read_rows(data, 'f.csv', 'csv', 'utf-8', ';')
-        self.assertEqual(context.exception.message, 'msg_import_encoding')
-        self.assertEqual(context.exception.params['line'],
-            data[:position].count(b'\n') + 1)
-
-    @given(st.sets(st.sampled_from(['Id', 'Название', 'ИНН', 'Город']),
-            min_size=1))
-    @settings(max_examples=30, deadline=None)
-    def test_missing_columns(self, present):
-        "A mapping column absent from the header is refused"
-        columns = {'Название': 'name', 'ИНН': 'inn'}
-        header = sorted(present)
-        if set(columns) <= present:
-            records = map_rows(header, [(2, ['x'] * len(header))],
-                columns, 'f.csv')
-            self.assertEqual(set(records[0][1]), {'name', 'inn'})
-        else:
-            with self.assertRaises(ParseError) as context:
-                map_rows(header, [], columns, 'f.csv')
-            self.assertEqual(
-                context.exception.message, 'msg_import_missing_columns')
-
-    @given(st.from_regex(r'\A\d{10}\Z'))
-    @settings(max_examples=50, deadline=None)
-    def test_check_row_inn(self, inn):
-        "A row is rejected on the INN exactly when the INN is invalid"
-        problem = check_row({'name': 'x', 'inn': inn})
-        if is_valid_inn(inn):
-            self.assertIsNone(problem)
-        else:
-            self.assertEqual(problem, ('inn', 'msg_import_invalid_inn'))
-
-    def test_xlsx(self):
-        "XLSX files are read from their first sheet"
-        import openpyxl
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.append(['Название', 'Бухгалтеры'])
-        sheet.append(['ООО «Ромашка»', 3])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        header, rows = read_rows(buffer.getvalue(), 'f.xlsx', 'xlsx')
-        self.assertEqual(header, ['Название', 'Бухгалтеры'])
-        self.assertEqual(rows, [(2, ['ООО «Ромашка»', '3'])])
-        with self.assertRaises(ParseError):
-            read_rows(b'not a workbook', 'f.xlsx', 'xlsx')
 
 
 del ModuleTestCase
