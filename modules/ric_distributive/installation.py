@@ -59,9 +59,12 @@ class Installation(Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.state, Index.Equality()),
-                where=t.state.in_(['draft', 'planned'])))
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality()),
+                    where=t.state.in_(['draft', 'planned'])),
+                # the overdue search and the deadline report
+                Index(t, (t.planned_date, Index.Range())),
+                })
         cls._order = [('planned_date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'planned'),

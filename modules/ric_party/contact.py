@@ -1,7 +1,7 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -79,8 +79,7 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.party, Index.Range())))
+        # party is indexed by trytond: it is the reverse of ric_contacts
         cls._order.insert(0, ('name', 'ASC'))
         cls.__access__.add('party')
 

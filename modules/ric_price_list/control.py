@@ -10,7 +10,7 @@ from sql.conditionals import Coalesce
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import Model, ModelSQL, ModelView, Workflow, fields
+from trytond.model import Index, Model, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.exceptions import UserWarning
 from trytond.modules.currency.fields import Monetary
@@ -88,6 +88,13 @@ class PriceApproval(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # the price control looks up the approvals of clients by state
+        # and date
+        cls._sql_indexes.add(
+            Index(t, (t.client, Index.Range()),
+                (t.state, Index.Equality(cardinality='low')),
+                (t.date, Index.Range())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'requested'),
@@ -345,6 +352,12 @@ class BilledAmount(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # the coefficient and billing read the amounts of an entity's
+        # clients by month
+        cls._sql_indexes.add(
+            Index(t, (t.company, Index.Range()),
+                (t.client, Index.Range()), (t.date, Index.Range())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._buttons.update({
                 'refresh_list_amounts': {},

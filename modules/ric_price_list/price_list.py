@@ -7,7 +7,7 @@ from sql import Null
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.product import price_digits
 from trytond.modules.ric_base.batch import id_slices, in_ids
@@ -1060,6 +1060,12 @@ class Assignment(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # get_client_price_lists reads the assignments of clients over
+        # a range of dates
+        cls._sql_indexes.add(
+            Index(t, (t.party, Index.Range()),
+                (t.start_date, Index.Range()), (t.end_date, Index.Range())))
         cls._order = [
             ('party', 'ASC'),
             ('start_date', 'DESC NULLS LAST'),
