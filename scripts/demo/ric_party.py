@@ -5,15 +5,18 @@
 Creates ``300 * scale`` clients of the Belgorod region (organisations,
 state institutions and individual entrepreneurs with valid INN), their
 contacts with positions and roles, responsibles among the demo employees,
-a few counterparty changes and planted duplicates, then computes the
-segments and the readiness.  Stores the client ids in
-``ctx.data['clients']``.
+a few counterparty changes and planted duplicates, banks (Tryton's
+``bank`` with BIK and correspondent account) and the settlement accounts
+of most clients and payers, then computes the segments and the readiness.
+Stores the client ids in ``ctx.data['clients']`` and the bank ids in
+``ctx.data['banks']``.
 """
 import datetime as dt
 
 from proteus import Model
 
-from trytond.modules.ric_base.requisites import complete_inn
+from trytond.modules.ric_base.requisites import (
+    complete_inn, is_valid_settlement_account)
 
 CITIES = [
     ('Белгород', '308000', '4722'), ('Старый Оскол', '309500', '4725'),
@@ -50,6 +53,13 @@ POSITIONS = [
         'chief_accountant', True), ('Бухгалтер', 'accountant', False),
     ('Юрисконсульт', 'lawyer', False), ('Специалист по кадрам', 'hr', False),
     ('Экономист', 'economist', False)]
+#: banks of the region: name, BIK, correspondent account
+BANKS = [
+    ("Белгородское отделение № 8592 ПАО Сбербанк", '041403633',
+        '30101810100000000633'),
+    ("АО «Альфа-Банк»", '044525593', '30101810200000000593'),
+    ("АО «ТБанк»", '044525974', '30101810145250000974'),
+    ]
 REGIMES = ['osno', 'osno', 'usn_income', 'usn_profit', 'eshn', 'psn',
     'npd', None]
 
@@ -62,6 +72,44 @@ def inn10(rng, region='31'):
 def inn12(rng, region='31'):
     return complete_inn(region + ''.join(
             str(rng.randint(0, 9)) for _ in range(8)))
+
+
+def settlement_account(rng, bik, prefix='40702810'):
+    "A random settlement account at the bank of bik with a valid key"
+    body = '%011d' % rng.randint(0, 10 ** 11 - 1)
+    for key in range(10):
+        number = '%s%d%s' % (prefix, key, body)
+        if is_valid_settlement_account(number, bik):
+            return number
+
+
+def create_bank_accounts(ctx, parties):
+    "Give most parties a settlement account at one of the BANKS"
+    config, rng = ctx.config, ctx.rng
+    Party = Model.get('party.party', config=config)
+    Bank = Model.get('bank', config=config)
+    Account = Model.get('bank.account', config=config)
+    banks = []
+    for name, bik, correspondent in BANKS:
+        party = Party(name=name)
+        party.save()
+        banks.append(Bank(party=party, bik=bik,
+                correspondent_account=correspondent))
+    Bank.save(banks)
+    ctx.data['banks'] = [b.id for b in banks]
+    accounts = []
+    for party in parties:
+        if rng.random() < 0.2:
+            continue
+        bank = rng.choice(banks)
+        account = Account(bank=bank)
+        account.owners.append(Party(party.id))
+        account.numbers.new(type='ru_account', number=settlement_account(
+                rng, bank.bik,
+                '40802810' if party.name.startswith('ИП') else '40702810'))
+        accounts.append(account)
+    for start in range(0, len(accounts), 100):
+        Account.save(accounts[start:start + 100])
 
 
 def person(rng):
@@ -192,6 +240,8 @@ def create(ctx):
         history.append(History(client=client, counterparty=payer,
                 start_date=today.replace(month=1, day=1)))
     History.save(history)
+    create_bank_accounts(
+        ctx, parties + [h.counterparty for h in history])
 
     ids = [p.id for p in parties] + [p.id for p in duplicates]
     ctx.data['clients'] = [p.id for p in parties]
