@@ -7,7 +7,7 @@ from simpleeval import simple_eval
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
-from trytond.exceptions import UserError
+from trytond.modules.ric_base.reader import Reader
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools.decimal_ import DecimalNull, decistmt
@@ -15,6 +15,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import parser
+from .exceptions import PriceListImportError
 
 COLUMN_FIELDS = {
     'system': 'system_column',
@@ -139,16 +140,28 @@ class ImportMapping(ModelSQL, ModelView):
             'unknown_code': 'msg_import_unknown_code',
             'invalid_formula': 'msg_import_invalid_formula',
             }[error.code]
-        raise UserError(gettext('ric_price_list.' + key,
+        raise PriceListImportError(gettext('ric_price_list.' + key,
                 file=filename or '', row=error.row or '',
                 column=error.column or '', value=error.value or ''))
 
+    def read_rows(self, data, filename):
+        """Return the rows of a file for parser.parse_rows: the header first
+        and each row at the index of its line (blank rows between)
+
+        The file is read by the shared reader of ric_base, whose errors name
+        the file and the line."""
+        reader = Reader(data, filename, file_format=self.get_format(filename),
+            encoding=self.encoding or None, delimiter=self.delimiter or None)
+        rows = [reader.header]
+        for line, values in reader.rows():
+            rows.extend([] for _ in range(line - len(rows)))
+            rows[line - 1] = values
+        return rows
+
     def parse(self, data, filename):
         "Return the checked records of a file or raise a UserError"
+        rows = self.read_rows(data, filename)
         try:
-            rows = parser.read_rows(data, self.get_format(filename),
-                encoding=self.encoding or 'utf-8',
-                delimiter=self.delimiter or ';')
             return parser.parse_rows(rows, self.columns)
         except parser.ParseError as error:
             self._raise(error, filename)
@@ -212,7 +225,7 @@ class ImportMapping(ModelSQL, ModelView):
         Line = pool.get('product.price_list.line')
         Version = pool.get('ric.price_list.version')
         if version.state != 'draft':
-            raise UserError(gettext(
+            raise PriceListImportError(gettext(
                     'ric_price_list.msg_version_approved',
                     version=version.rec_name))
         records = self._resolve(self.parse(data, filename), filename)
@@ -230,6 +243,7 @@ class ImportMapping(ModelSQL, ModelView):
                 item_type = 'product'
                 key = ('product', record['product'])
             seen.add(key)
+            record['item_type'] = item_type
             values = {
                 'item_type': item_type,
                 'system': record['system'],
@@ -276,11 +290,40 @@ class ImportMapping(ModelSQL, ModelView):
                 Line.create(to_create)
             Version.compute_prices([version])
         except ValidationError as exception:
-            raise UserError(gettext(
-                    'ric_price_list.msg_import_invalid_formula',
-                    file=filename or '', row='-', column=self.columns.get(
-                        'formula', ''), value=str(exception))) from exception
+            raise self._line_error(
+                version, records, exception, filename) from exception
         return len(to_create), len(to_write) // 2, len(to_delete)
+
+    def _line_error(self, version, records, exception, filename):
+        """Return the PriceListImportError of a ValidationError raised
+        while saving the lines, with its message and the row and column of
+        the line it names (found by the name of its item)"""
+        pool = Pool()
+        Line = pool.get('product.price_list.line')
+        found = None
+        message = exception.message
+        for record in records:
+            line = Line(version=version, item_type=record['item_type'],
+                system=record['system'], network_type=record['network_type'],
+                kit=record['kit'], product=record['product'])
+            name = line.get_rec_name('rec_name')
+            if name and name in message and (
+                    found is None or len(name) > len(found[0])):
+                found = (name, record)
+        if found is None:
+            return PriceListImportError(gettext(
+                    'ric_price_list.msg_import_save_failed',
+                    file=filename or '', error=message))
+        record = found[1]
+        if record['formula']:
+            target = 'formula'
+        else:
+            target = next((t for t in parser.KEY_TARGETS if record[t]),
+                'system')
+        return PriceListImportError(gettext(
+                'ric_price_list.msg_import_line_invalid',
+                file=filename or '', row=record['row'],
+                column=self.columns.get(target, target), error=message))
 
     def export_header(self):
         header = []
