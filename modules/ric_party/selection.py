@@ -5,6 +5,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
+from trytond.transaction import Transaction
 
 
 class Selection(ModelSQL, ModelView):
@@ -24,11 +25,19 @@ class Selection(ModelSQL, ModelView):
         "Exclude Stop List",
         help="Leave out the contact persons in the stop list.")
     count = fields.Function(fields.Integer("Count"), 'get_count')
+    view_search = fields.Many2One(
+        'ir.ui.view_search', "Saved Search", ondelete='SET NULL',
+        domain=[('model', 'in', ['party.party', 'ric.party.contact'])],
+        help="A search saved in the search bar of the clients or contact "
+        "persons list: the selection takes its filter.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._buttons.update({'open_records': {}})
+        cls._buttons.update({
+                'open_records': {},
+                'save_search': {},
+                })
 
     @classmethod
     def default_model(cls):
@@ -41,6 +50,14 @@ class Selection(ModelSQL, ModelView):
     @classmethod
     def default_exclude_stop_list(cls):
         return True
+
+    @fields.depends('view_search', 'name')
+    def on_change_view_search(self):
+        if self.view_search:
+            self.model = self.view_search.model
+            self.domain = self.view_search.domain or '[]'
+            if not self.name:
+                self.name = self.view_search.name
 
     def get_domain(self):
         domain = PYSONDecoder({}).decode(self.domain)
@@ -91,3 +108,28 @@ class Selection(ModelSQL, ModelView):
         action['name'] = selection.name
         action['domains'] = []
         return action
+
+    @classmethod
+    @ModelView.button
+    def save_search(cls, selections):
+        """Save the selections in the user's searches of the list they
+        apply to (the bookmarks of the client's search bar)"""
+        pool = Pool()
+        ViewSearch = pool.get('ir.ui.view_search')
+        user = Transaction().user
+        existing = {(s.model, s.name) for s in ViewSearch.search([
+                    ('user', '=', user),
+                    ('model', 'in', list({s.model for s in selections})),
+                    ])}
+        to_create = []
+        for selection in selections:
+            if (selection.model, selection.name) in existing:
+                continue
+            to_create.append({
+                    'name': selection.name,
+                    'model': selection.model,
+                    'domain': PYSONEncoder().encode(selection.get_domain()),
+                    'user': user,
+                    })
+        if to_create:
+            ViewSearch.create(to_create)
