@@ -68,9 +68,15 @@ SCHOOLS = ['МБОУ «Средняя школа № %s»', 'МБДОУ «Дет
     'ОГБУЗ «Городская поликлиника № %s»', 'МКУ «Управление № %s»']
 
 
-def create_database(database, modules, reuse=False):
+def create_database(database, modules, reuse=False,
+        extensions=('pg_trgm', 'unaccent')):
     """Create database with modules activated (drop it first unless reuse);
-    return True when it was created"""
+    return True when it was created.
+
+    The PostgreSQL extensions available among extensions are created
+    first: with pg_trgm trytond makes trigram indexes for the fields
+    searched by similarity or ``ilike`` (the names of the parties), with
+    unaccent it searches without accents, as in production."""
     from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -88,11 +94,30 @@ def create_database(database, modules, reuse=False):
     db = backend.Database(database)
     db.connect()
     db.init()
+    if extensions:
+        _create_extensions(db, extensions)
     start = time.time()
     Pool(database).init(update=list(modules), lang=['en'], activatedeps=True)
     print("database %s: modules %s activated in %.0f s"
         % (database, ', '.join(modules), time.time() - start))
     return True
+
+
+def _create_extensions(db, extensions):
+    connection = db.get_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute('SELECT name FROM pg_available_extensions')
+        available = {n for n, in cursor}
+        for name in extensions:
+            if name in available:
+                cursor.execute('CREATE EXTENSION IF NOT EXISTS "%s"' % name)
+                print("extension %s created" % name)
+            else:
+                print("extension %s not available" % name)
+        connection.commit()
+    finally:
+        db.put_connection(connection)
 
 
 def is_filled(database):

@@ -82,7 +82,8 @@ def fill_step(args):
     import load_fill
 
     created = load_fill.create_database(
-        args.database, args.modules, args.reuse)
+        args.database, args.modules, args.reuse,
+        extensions=[] if args.no_extensions else ['pg_trgm', 'unaccent'])
     if created or not load_fill.is_filled(args.database):
         start = time.time()
         load_fill.fill(args.database, args.clients, args.seed)
@@ -709,6 +710,9 @@ def parse_args(argv=None):
     parser.add_argument('--reuse', action='store_true',
         help="keep the database when it exists (its base is not refilled)")
     parser.add_argument('--modules', nargs='+', default=MODULES)
+    parser.add_argument('--no-extensions', action='store_true',
+        help="do not create the PostgreSQL extensions pg_trgm and unaccent "
+        "in a new database (trigram indexes, searches without accents)")
     parser.add_argument('--clients', type=int, default=100000,
         help="clients of a new base (default: %(default)s)")
     parser.add_argument('--sessions', type=int, default=20)
