@@ -41,6 +41,7 @@ Targets (issue 13): under 30 s for 100 000 clients on PostgreSQL, recall
 >= 0.97, precision >= 0.97, no branch proposed as a duplicate.
 """
 import argparse
+import logging
 import os
 import random
 import sys
@@ -365,8 +366,9 @@ class Generator:
         rng = self.rng
         client = dict(head)
         client['serial'] = self.next_serial()
+        # the KPP of the branches of a legal person differ
         client['kpp'] = head['kpp'][:4] + rng.choice(['02', '43', '45']) + (
-            '%03d' % rng.randint(1, 999))
+            '%03d' % (self.serial % 1000))
         self.place(client)
         record = self.render(client, original=True)
         record['name'] = rng.choice([head['name'], head['name'],
@@ -391,7 +393,8 @@ class Generator:
         # the branches and traps take about 4 % + 2 x branches of the base
         originals = int(self.count / (1 + self.share * 1.3)
             / (1.06 + 2 * self.branches * 0.6))
-        for _ in tqdm(range(originals), desc="originals", leave=False, disable=None):
+        for _ in tqdm(range(originals), desc="originals", leave=False,
+                disable=None):
             clients.append(self.new_client())
         heads = [i for i, c in enumerate(clients) if c['kpp']]
         for index in rng.sample(heads, int(len(clients) * self.branches)):
@@ -549,15 +552,18 @@ def run_memory(name, clients):
     # the database holds the compact phones
     phones = [normalize_phone(c['phone_text']) if c['phone_text'] else None
         for c in clients]
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     records = [Corpus.make_record(i, c['name'], c['city_text'],
             c['address'], c['inn'],
             [phones[i]] if phones[i] else [],
             [c['email_text']] if c['email_text'] else [], kpp=c['kpp'])
-        for i, c in enumerate(tqdm(clients, desc="normalize", leave=False, disable=None))]
+        for i, c in enumerate(tqdm(clients, desc="normalize", leave=False,
+                disable=None))]
     corpus = Corpus(records)
     candidates = corpus.candidates()
     duration = time.time() - start
+    print("[%s] search: %.1f s, %.1f s of CPU" % (
+            name, duration, time.process_time() - cpu))
     found = [k for k, v in candidates.items() if v[0] == 'duplicate']
     found_branches = [k for k, v in candidates.items() if v[0] == 'branch']
     return list(range(len(clients))), found, found_branches, duration
@@ -590,9 +596,12 @@ def run_database(args, name, clients):
             % (name, len(ids), time.time() - start))
     with Transaction().start(database_name, 0, context={}) as transaction:
         Duplicate = Pool().get('ric.party.duplicate')
-        start = time.time()
+        start, cpu = time.time(), time.process_time()
         Duplicate.find_duplicates()
         duration = time.time() - start
+        print("[%s] find_duplicates: %.1f s, %.1f s of CPU in this process "
+            "(the machine may be shared)"
+            % (name, duration, time.process_time() - cpu))
         transaction.commit()
         cursor = transaction.connection.cursor()
         table = Duplicate.__table__()
@@ -630,6 +639,9 @@ def main():
     args = parser.parse_args()
 
     os.environ['TRYTOND_DATABASE__URI'] = args.uri
+    logging.basicConfig(format='%(message)s')
+    logging.getLogger('trytond.modules.ric_party.duplicate').setLevel(
+        logging.INFO)
     shapes = (['regional', 'federal'] if args.generator == 'both'
         else [args.generator])
     ok = True

@@ -19,6 +19,7 @@ SQL queries and compared in memory:
   edit) and their addresses (house numbers and street).
 """
 import logging
+import time
 from collections import defaultdict
 from itertools import combinations
 
@@ -779,8 +780,14 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         table = cls.__table__()
         relation = Relation.__table__()
         cursor = Transaction().connection.cursor()
+        start = time.perf_counter()
         corpus = cls.load_corpus(domain)
+        loaded = time.perf_counter()
         candidates = corpus.candidates()
+        searched = time.perf_counter()
+        logger.info("duplicate search: %s clients loaded in %.1f s, "
+            "%s pairs found in %.1f s", len(corpus.records), loaded - start,
+            len(candidates), searched - loaded)
         if corpus.skipped:
             logger.info("duplicate search: left out %s", dict(corpus.skipped))
         known = set()
@@ -805,6 +812,8 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                         table.reasons, table.state, table.create_uid,
                         table.create_date],
                     rows[i:i + 1000]))
+        logger.info("duplicate search: %s new pairs saved in %.1f s",
+            len(rows), time.perf_counter() - searched)
         return len(rows)
 
     @classmethod
