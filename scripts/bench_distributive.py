@@ -26,6 +26,8 @@ import random
 import sys
 import time
 
+from tqdm import tqdm
+
 
 def insert_base(count, clients, start_date, rng, batch=5000):
     "Insert count connected distributives of clients; return keys"
@@ -48,7 +50,8 @@ def insert_base(count, clients, start_date, rng, batch=5000):
     network_types = NetworkType.search([])
     cursor.execute(*party.select(party.id, limit=1,
             where=party.client_number == 'C0'))
-    for start in range(0, clients if not cursor.fetchone() else 0, batch):
+    for start in tqdm(range(0, clients if not cursor.fetchone() else 0, batch),
+            desc='clients', unit='batch', leave=False):
         cursor.execute(*party.insert(
                 [party.name, party.code, party.code_alnum, party.active,
                     party.is_client, party.client_status,
@@ -66,7 +69,8 @@ def insert_base(count, clients, start_date, rng, batch=5000):
         client = 'C%s' % rng.randrange(clients)
         rows.append((system.code, str(100000 + i), network_type.code,
                 client, system.id, network_type.id, party_ids[client]))
-    for start in range(0, count, batch):
+    for start in tqdm(range(0, count, batch), desc='distributives',
+            unit='batch', leave=False):
         chunk = rows[start:start + batch]
         cursor.execute(*distributive.insert(
                 [distributive.number, distributive.system,
@@ -79,7 +83,8 @@ def insert_base(count, clients, start_date, rng, batch=5000):
     cursor.execute(*distributive.select(
             distributive.id, distributive.system, distributive.number))
     ids = {(s, n): i for i, s, n in cursor}
-    for start in range(0, count, batch):
+    for start in tqdm(range(0, count, batch), desc='history',
+            unit='batch', leave=False):
         chunk = rows[start:start + batch]
         cursor.execute(*history.insert(
                 [history.distributive, history.state, history.client,
