@@ -23,6 +23,15 @@ CITIES = [
     ('Губкин', '309180', '47241'), ('Шебекино', '309290', '47248'),
     ('Алексеевка', '309850', '47234'), ('Валуйки', '309990', '47236'),
     ('Строитель', '309070', '47244')]
+
+
+def city_phone(code, rng):
+    "A Russian number of the area code: 10 digits with the code"
+    local = str(rng.randint(2, 7)) + ''.join(
+        str(rng.randint(0, 9)) for _ in range(9 - len(code)))
+    return '+7 (%s) %s-%s-%s' % (code, local[:-4], local[-4:-2], local[-2:])
+
+
 STREETS = ['ул. Победы', 'ул. Щорса', 'пр. Славы', 'Народный б-р',
     'ул. Преображенская', 'ул. Попова', 'пр. Богдана Хмельницкого',
     'ул. Костюкова', 'ул. Мичурина', 'ул. Садовая', 'ул. Ленина',
@@ -180,8 +189,7 @@ def create(ctx):
             rng.randint(1, 150))
         party.identifiers.new(type='ru_vat', code=inn)
         party.contact_mechanisms.new(type='phone',
-            value='+7 (%s) %s-%02d-%02d' % (code, rng.randint(20, 79),
-                rng.randint(0, 99), rng.randint(0, 99)))
+            value=city_phone(code, rng))
         if rng.random() < 0.6:
             party.contact_mechanisms.new(
                 type='email', value='office%s@example.ru' % i)

@@ -118,32 +118,6 @@ class RicPartyTestCase(CompanyTestMixin, ModuleTestCase):
             new.name = 'x'
 
     @with_transaction()
-    def test_requisites_validation(self):
-        "Invalid requisites are refused"
-        pool = Pool()
-        Party = pool.get('party.party')
-        Account = pool.get('ric.party.bank_account')
-        party = Party(name="Test")
-        party.save()
-        party.kpp = '12345'
-        with self.assertRaises(ValidationError):
-            party.save()
-        party.kpp = '312301001'
-        party.ogrn = '1027700132195'
-        party.save()
-        with self.assertRaises(ValidationError):
-            Account.create([{'party': party.id, 'bank_name': "Bank",
-                        'bik': '044525225', 'number': '40702810000000000001'}])
-        other = Party(name="Other")
-        other.save()
-        account, = Account.create([{
-                    'party': other.id, 'bank_name': "Сбербанк",
-                    'bik': '044525225',
-                    'correspondent_account': '30101810400000000225',
-                    'number': '40702810938000000001'}])
-        self.assertEqual(other.main_bank_account, account)
-
-    @with_transaction()
     def test_inn_identifier(self):
         "INN is the ru_vat identifier"
         pool = Pool()
@@ -201,7 +175,6 @@ class RicPartyTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(
             Party.get_responsibles([client], sales, D(2025, 6, 1)),
             {client.id: [employees[1]]})
-
 
     @with_transaction()
     def test_readiness_status(self):
