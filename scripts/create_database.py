@@ -50,10 +50,34 @@ def _create_empty(config_file, database):
     "Create the empty database (SQLite file or PostgreSQL database)"
     from trytond import config
     config.update_etc(config_file)
+    from trytond import backend
     from trytond.transaction import Transaction
     with Transaction().start(None, 0, close=True, autocommit=True) as t:
         if database not in t.database.list():
             t.database.create(t.connection, database)
+    if backend.name == 'postgresql':
+        _create_extensions(database)
+
+
+#: PostgreSQL extensions trytond uses when present: trigram indexes of the
+#: searches by name fragment (pg_trgm) and searches without accents
+EXTENSIONS = ['pg_trgm', 'unaccent']
+
+
+def _create_extensions(database):
+    "Create the PostgreSQL extensions of production (when available)"
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0, close=True) as t:
+        cursor = t.connection.cursor()
+        cursor.execute('SELECT name FROM pg_available_extensions')
+        available = {n for n, in cursor}
+        for name in EXTENSIONS:
+            if name in available:
+                cursor.execute('CREATE EXTENSION IF NOT EXISTS "%s"' % name)
+            else:
+                print("PostgreSQL extension %s is not available: searches "
+                    "run without it" % name, file=sys.stderr)
+        t.commit()
 
 
 def main():
