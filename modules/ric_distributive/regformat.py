@@ -12,9 +12,10 @@ import datetime as dt
 import io
 from collections import namedtuple
 
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.ric_base.tools import decode_text
+
+from .exceptions import RegistrationFileError
 
 __all__ = ['Row', 'RegistrationFormat', 'CsvFormat', 'register',
     'get_format', 'decode']
@@ -63,9 +64,11 @@ class RegistrationFormat:
 
 
 def _error(filename, line, field, reason, value=''):
-    "Return the UserError naming file, line and field for reason"
-    return UserError(gettext('ric_distributive.msg_registration_' + reason,
-            filename=filename, line=line, field=field, value=value))
+    "Return the RegistrationFileError naming file, line and field for reason"
+    return RegistrationFileError(
+        gettext('ric_distributive.msg_registration_' + reason,
+            filename=filename, line=line, field=field, value=value),
+        filename=filename, line=line, field=field or None)
 
 
 def parse_date(value):

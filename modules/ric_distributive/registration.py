@@ -7,14 +7,19 @@ import os
 import shutil
 from collections import defaultdict
 
+from sql import Null
+
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from .exceptions import RegistrationError
 from .regformat import RegistrationFormat, get_format
 
 logger = logging.getLogger(__name__)
@@ -26,6 +31,7 @@ DISCREPANCY_KINDS = [
     ('written_off', "Written Off but Registered"),
     ('missing', "Missing from the File"),
     ('ambiguous', "Ambiguous Number"),
+    ('other_company', "Distributive of Another Company"),
     ]
 
 
@@ -33,6 +39,8 @@ class RegistrationImport(ModelSQL, ModelView):
     "Registration File Import"
     __name__ = 'ric.registration.import'
 
+    company = fields.Many2One('company.company', "Company", required=True,
+        readonly=True)
     filename = fields.Char("File Name", readonly=True)
     date = fields.Date("Date", readonly=True)
     digest = fields.Char("Digest", readonly=True)
@@ -50,8 +58,16 @@ class RegistrationImport(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.digest, Index.Equality())))
+        cls._sql_constraints += [
+            # two imports of one file, even concurrent, cannot both apply
+            ('company_digest_unique', Unique(t, t.company, t.digest),
+                'ric_distributive.msg_registration_import_unique'),
+            ]
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
 
     @classmethod
     def get_formats(cls):
@@ -65,13 +81,20 @@ class RegistrationImport(ModelSQL, ModelView):
         """Import the registration file data and return the import record.
 
         The file is parsed entirely before anything is written; it is then
-        compared with the base and the implied movements are created and
-        done.  The same content imported again returns the first import
-        and changes nothing.
+        compared with the distributives of the company of the context and
+        the implied movements are created and done.  The same content
+        imported again for the company returns the first import and changes
+        nothing; a concurrent import of the same content fails on the
+        unique digest of the company.
         """
         pool = Pool()
         Configuration = pool.get('ric.distributive.configuration')
         Date = pool.get('ir.date')
+        company = Transaction().context.get('company')
+        if not company:
+            raise RegistrationError(gettext(
+                    'ric_distributive.msg_registration_no_company',
+                    filename=filename))
         config = Configuration(1)
         if format is None:
             format = config.registration_format or 'csv'
@@ -81,11 +104,15 @@ class RegistrationImport(ModelSQL, ModelView):
             data = data.encode('utf-8')
         data = bytes(data)
         digest = hashlib.sha256(data).hexdigest()
-        previous = cls.search([('digest', '=', digest)], limit=1)
+        previous = cls.search([
+                ('company', '=', company),
+                ('digest', '=', digest),
+                ], limit=1)
         if previous:
             return previous[0]
         rows = get_format(format).parse(data, filename)
         record, = cls.create([{
+                    'company': company,
                     'filename': filename,
                     'date': date,
                     'digest': digest,
@@ -104,7 +131,7 @@ class RegistrationImport(ModelSQL, ModelView):
         Movement = pool.get('ric.distributive.movement')
         Discrepancy = pool.get('ric.registration.discrepancy')
         cursor = Transaction().connection.cursor()
-        company = Transaction().context.get('company')
+        company = self.company.id
 
         system_table = System.__table__()
         cursor.execute(*system_table.select(
@@ -126,7 +153,8 @@ class RegistrationImport(ModelSQL, ModelView):
         table = Distributive.__table__()
         cursor.execute(*table.select(
                 table.id, table.system, table.number, table.network_type,
-                table.state, table.client, table.last_movement_date))
+                table.state, table.client, table.last_movement_date,
+                where=table.company == company))
         base = {}
         by_number = defaultdict(list)
         for row in cursor:
@@ -134,6 +162,19 @@ class RegistrationImport(ModelSQL, ModelView):
             base[key] = row
             by_number[row[2]].append(row)
         file_keys = {(systems.get(r.system), r.number) for r in rows}
+        # the numbers of the file that belong to another company: the
+        # number is unique in its system across the companies
+        foreign = set()
+        numbers = sorted({r.number for r in rows})
+        for sub_numbers in grouped_slice(
+                numbers, backend.MAX_QUERY_PARAMS // 2):
+            cursor.execute(*table.select(table.system, table.number,
+                    where=table.number.in_(list(sub_numbers))
+                    & ((table.company != company) | (table.company == Null))))
+            foreign.update(
+                (system, number) for system, number in cursor
+                if (system, number) in file_keys)
+        network_types_to_write = defaultdict(list)
 
         origin = str(self)
         discrepancies = []
@@ -187,6 +228,9 @@ class RegistrationImport(ModelSQL, ModelView):
                     client=row.client_code)
                 continue
             current = base.get((system, row.number))
+            if current is None and (system, row.number) in foreign:
+                discrepancy(row, 'other_company', 'other_company')
+                continue
             if current is None:
                 candidates = [c for c in by_number.get(row.number, [])
                     if (c[1], c[2]) not in file_keys
@@ -243,8 +287,7 @@ class RegistrationImport(ModelSQL, ModelView):
                         network_type=network_type)
             else:
                 if network_type != d_network_type:
-                    Distributive.write([Distributive(d_id)],
-                        {'network_type': network_type})
+                    network_types_to_write[network_type].append(d_id)
                 movement('connection', d_id, date, client=client)
 
         for key, current in base.items():
@@ -253,6 +296,12 @@ class RegistrationImport(ModelSQL, ModelView):
                     distributive=current[0],
                     system_code=None, number=current[2])
 
+        if network_types_to_write:
+            args = []
+            for network_type, ids in network_types_to_write.items():
+                args.extend((Distributive.browse(ids),
+                        {'network_type': network_type}))
+            Distributive.write(*args)
         if new_distributives:
             created = Distributive.create(new_distributives)
             for distributive, (row, client) in zip(created, new_movements):
@@ -281,7 +330,8 @@ class RegistrationImport(ModelSQL, ModelView):
         if not folder:
             return
         if not os.path.isdir(folder):
-            raise UserError(gettext('ric_distributive.msg_registration_folder',
+            raise RegistrationError(gettext(
+                    'ric_distributive.msg_registration_folder',
                     folder=folder))
         archive = config.archive_folder or os.path.join(folder, 'archive')
         failed = config.failed_folder or os.path.join(folder, 'failed')

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from trytond import backend
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
@@ -12,6 +11,7 @@ from trytond.tools import grouped_slice
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .distributive import DISTRIBUTIVE_TYPES
+from .exceptions import ReservationError
 
 
 class Reservation(Workflow, ModelSQL, ModelView):
@@ -114,11 +114,11 @@ class Reservation(Workflow, ModelSQL, ModelView):
             [v['distributive'] for v in vlist])
         for values, distributive in zip(vlist, distributives):
             if distributive.state != 'in_stock':
-                raise UserError(gettext(
+                raise ReservationError(gettext(
                         'ric_distributive.msg_reservation_not_available',
                         distributive=distributive.rec_name))
             if not values.get('client') and not values.get('employee'):
-                raise UserError(gettext(
+                raise ReservationError(gettext(
                         'ric_distributive.msg_reservation_holder',
                         distributive=distributive.rec_name))
             values['demo'] = distributive.type == 'demo'
