@@ -8,7 +8,6 @@ by government decree and the Saturdays made working days by those moves.
 ``ric.calendar.exception`` records let a RIC correct a day; pass them as
 ``exceptions`` ({date: is_working}) to the functions below.
 """
-import codecs
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -119,22 +118,19 @@ def month_working_days(year, month, exceptions=None):
 def decode_text(data, encoding=None):
     """Return the text of an imported file.
 
+    Superseded by ``ric_base.reader`` (which also reads the rows and names
+    the file and line in its errors); kept for the callers not yet moved.
     With an encoding, decode with it (UTF-8 accepts a byte order mark);
-    without, detect UTF-8 (with or without BOM) and fall back to
-    Windows-1251, the two encodings of Russian exchange files.
-    UnicodeDecodeError and LookupError are left to the caller, which knows
-    the file and the line to name in its message.
+    without, detect it as the reader does (UTF-8 with or without BOM,
+    Windows-1251 or CP866).  UnicodeDecodeError and LookupError are left to
+    the caller.
     """
+    from .reader import detect_encoding
     if isinstance(data, str):
         return data
     data = bytes(data)
     if encoding is None:
-        if data.startswith(codecs.BOM_UTF8):
-            return data.decode('utf-8-sig')
-        try:
-            return data.decode('utf-8')
-        except UnicodeDecodeError:
-            return data.decode('cp1251')
-    if encoding.lower().replace('_', '-') in {'utf-8', 'utf8'}:
+        encoding = detect_encoding(data)
+    elif encoding.lower().replace('_', '-') in {'utf-8', 'utf8'}:
         encoding = 'utf-8-sig'
     return data.decode(encoding)

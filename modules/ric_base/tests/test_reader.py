@@ -75,6 +75,10 @@ class ReaderTestCase(TestCase):
     def test_csv_round_trip(self, table, delimiter, lineterminator):
         "A table written as CSV reads back the same, with its line numbers"
         encoding, rows = table
+        if lineterminator == '\n':
+            # csv quotes only the cells with characters of lineterminator:
+            # a bare \r would end the line for any reader
+            rows = [[c.replace('\r', '\n') for c in r] for r in rows]
         text, lines = write_csv(HEADER, rows, delimiter, lineterminator)
         data = text.encode(encoding)
         result = reader.Reader(data, 'f.csv', COLUMNS, required=FIELDS,
