@@ -3,10 +3,12 @@
 import datetime as dt
 from collections import defaultdict
 
+from trytond import backend
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 READINESS_ITEMS = [
@@ -27,6 +29,15 @@ READINESS_ITEMS = [
 #: items whose confirmation date is that of the contact persons
 CONTACT_ITEMS = {
     'head', 'chief_accountant', 'head_or_chief_accountant', 'decision_maker'}
+#: items stored on the party: {item: its fields}; the date of their last
+#: confirmation is recorded (a user changing the value confirms it), never
+#: taken from the write date of the party that computed writes bump
+PARTY_ITEMS = {
+    'name': ('name',),
+    'industry': ('industry',),
+    'tax_regime': ('tax_regime',),
+    'staff': ('accountants', 'lawyers'),
+    }
 
 
 class Stage(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -164,7 +175,9 @@ def _date(record):
 def item_entered(party, item):
     """Return the date the value of the item was last entered
 
-    Entering or changing a value confirms it on that day.
+    Entering or changing a value confirms it on that day.  The items stored
+    on the party itself (PARTY_ITEMS) have no such date here: their
+    confirmation record is dated when a user changes them.
     """
     if item in {'phone', 'email'}:
         types = {'phone', 'mobile'} if item == 'phone' else {'email'}
@@ -176,6 +189,8 @@ def item_entered(party, item):
     if item == 'inn':
         return max(filter(None, (_date(i) for i in party.identifiers
                     if i.type == 'ru_vat')), default=None)
+    if item in PARTY_ITEMS:
+        return None
     return _date(party)
 
 
@@ -302,6 +317,73 @@ class Party(metaclass=PoolMeta):
                 'sales_potential', 'potential_users'}
             if field_names is None or (set(field_names) - computed):
                 cls.update_readiness(parties)
+
+    @classmethod
+    def create(cls, vlist):
+        parties = super().create(vlist)
+        to_confirm = {}
+        for party, values in zip(parties, vlist):
+            items = {item for item, names in PARTY_ITEMS.items()
+                if any(values.get(n) not in (None, '') for n in names)}
+            if items:
+                to_confirm[party.id] = items
+        cls._confirm_items(to_confirm)
+        return parties
+
+    @classmethod
+    def write(cls, *args):
+        tracked = {n for names in PARTY_ITEMS.values() for n in names}
+        ids = set()
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if tracked & set(values):
+                ids.update(r.id for r in records)
+        ids = sorted(ids)
+        names = sorted(tracked)
+        before = {r['id']: r for r in cls.read(ids, names)} if ids else {}
+        super().write(*args)
+        if not ids:
+            return
+        to_confirm = {}
+        for record in cls.read(ids, names):
+            old = before[record['id']]
+            items = {item for item, fields_ in PARTY_ITEMS.items()
+                if any(old[n] != record[n] for n in fields_)}
+            if items:
+                to_confirm[record['id']] = items
+        cls._confirm_items(to_confirm)
+
+    @classmethod
+    def _confirm_items(cls, party_items, date=None):
+        """Record the confirmation on date (today by default) of the items
+
+        party_items is {party id: set of items}; one search, one write and
+        one create for all."""
+        pool = Pool()
+        Confirmation = pool.get('ric.party.readiness.confirmation')
+        Date = pool.get('ir.date')
+        if not party_items:
+            return
+        if date is None:
+            date = Date.today()
+        wanted = {(p, i) for p, items in party_items.items() for i in items}
+        existing = {}
+        for sub_ids in grouped_slice(
+                list(party_items), backend.MAX_QUERY_PARAMS // 2):
+            for confirmation in Confirmation.search([
+                        ('party', 'in', list(sub_ids)),
+                        ('item', 'in', list(PARTY_ITEMS)),
+                        ]):
+                existing[confirmation.party.id, confirmation.item] = (
+                    confirmation)
+        to_write = [c for k, c in existing.items()
+            if k in wanted and c.date != date]
+        to_create = [{'party': p, 'item': i, 'date': date}
+            for p, i in sorted(wanted) if (p, i) not in existing]
+        if to_write:
+            Confirmation.write(to_write, {'date': date})
+        if to_create:
+            Confirmation.create(to_create)
 
 
 class Contact(metaclass=PoolMeta):
