@@ -8,6 +8,7 @@ from . import tools
 class CalendarException(ModelSQL, ModelView):
     "Production Calendar Correction"
     __name__ = 'ric.calendar.exception'
+    __string__ = "Production Calendar Correction"
     date = fields.Date("Date", required=True)
     working = fields.Boolean(
         "Working Day",

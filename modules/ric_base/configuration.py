@@ -8,6 +8,7 @@ from trytond.pyson import Eval
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "RIC Configuration"
     __name__ = 'ric.configuration'
+    __string__ = "RIC Configuration"
 
     ric_code = fields.Char(
         "RIC Code", size=10,

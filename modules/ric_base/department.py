@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 class Department(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     "Department"
     __name__ = 'ric.department'
+    __string__ = "Department"
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
@@ -44,6 +45,7 @@ class Department(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
 class DepartmentDirection(ModelSQL):
     "Department - Activity Direction"
     __name__ = 'ric.department-ric.activity.direction'
+    __string__ = "Department - Activity Direction"
     department = fields.Many2One(
         'ric.department', "Department", required=True, ondelete='CASCADE')
     direction = fields.Many2One(
@@ -54,6 +56,7 @@ class DepartmentDirection(ModelSQL):
 class Position(DeactivableMixin, ModelSQL, ModelView):
     "Employee Position"
     __name__ = 'ric.position'
+    __string__ = "Employee Position"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     direction = fields.Many2One(
@@ -75,6 +78,7 @@ class Employee(metaclass=PoolMeta):
 class EmployeeDirection(ModelSQL):
     "Employee - Activity Direction"
     __name__ = 'company.employee-ric.activity.direction'
+    __string__ = "Employee - Activity Direction"
     employee = fields.Many2One(
         'company.employee', "Employee", required=True, ondelete='CASCADE')
     direction = fields.Many2One(

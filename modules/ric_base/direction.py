@@ -11,6 +11,7 @@ class ActivityDirection(
         DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Activity Direction"
     __name__ = 'ric.activity.direction'
+    __string__ = "Activity Direction"
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(

@@ -59,6 +59,7 @@ class System(
         ModelSQL, ModelView):
     "ConsultantPlus System"
     __name__ = 'ric.system'
+    __string__ = "ConsultantPlus System"
 
     code = fields.Char("Code", required=True,
         help="The code of the system in the registration centre.")
@@ -108,6 +109,7 @@ class NetworkType(CodeNameMixin, DeactivableMixin, sequence_ordered(),
         ModelSQL, ModelView):
     "Network Type"
     __name__ = 'ric.network.type'
+    __string__ = "Network Type"
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -144,6 +146,7 @@ class NetworkType(CodeNameMixin, DeactivableMixin, sequence_ordered(),
 class Kit(ProductMixin, CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
     "Kit"
     __name__ = 'ric.kit'
+    __string__ = "Kit"
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -174,6 +177,7 @@ class Kit(ProductMixin, CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
 class KitLine(sequence_ordered(), ModelSQL, ModelView):
     "Kit Line"
     __name__ = 'ric.kit.line'
+    __string__ = "Kit Line"
 
     kit = fields.Many2One('ric.kit', "Kit", required=True, ondelete='CASCADE')
     system = fields.Many2One('ric.system', "System", required=True,
@@ -191,6 +195,7 @@ class KitLine(sequence_ordered(), ModelSQL, ModelView):
 class ServiceScheme(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
     "Service Scheme"
     __name__ = 'ric.service.scheme'
+    __string__ = "Service Scheme"
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -208,6 +213,7 @@ class ServiceScheme(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
 class SubHost(DeactivableMixin, ModelSQL, ModelView):
     "Sub-host"
     __name__ = 'ric.sub_host'
+    __string__ = "Sub-host"
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code")

@@ -51,6 +51,7 @@ def _today():
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Distributive Configuration"
     __name__ = 'ric.distributive.configuration'
+    __string__ = "Distributive Configuration"
 
     warehouse = fields.Many2One(
         'stock.location', "Warehouse", domain=[('type', '=', 'warehouse')],
@@ -106,6 +107,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 class Distributive(ModelSQL, ModelView):
     "Distributive"
     __name__ = 'ric.distributive'
+    __string__ = "Distributive"
     _rec_name = 'number'
 
     number = fields.Char("Number", required=True,
@@ -480,6 +482,7 @@ def _to_date(value):
 class DistributiveServiceScheme(ModelSQL):
     "Distributive - Service Scheme"
     __name__ = 'ric.distributive-ric.service.scheme'
+    __string__ = "Distributive - Service Scheme"
     distributive = fields.Many2One('ric.distributive', "Distributive",
         required=True, ondelete='CASCADE')
     scheme = fields.Many2One('ric.service.scheme', "Scheme",
@@ -489,6 +492,7 @@ class DistributiveServiceScheme(ModelSQL):
 class History(ModelSQL, ModelView):
     "Distributive History"
     __name__ = 'ric.distributive.history'
+    __string__ = "Distributive History"
 
     distributive = fields.Many2One('ric.distributive', "Distributive",
         required=True, ondelete='CASCADE', readonly=True)
@@ -527,6 +531,7 @@ class History(ModelSQL, ModelView):
 class Movement(Workflow, ModelSQL, ModelView):
     "Distributive Movement"
     __name__ = 'ric.distributive.movement'
+    __string__ = "Distributive Movement"
 
     _states = {'readonly': Eval('state') != 'draft'}
 

@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 class Installation(Workflow, ModelSQL, ModelView):
     "Distributive Installation"
     __name__ = 'ric.installation'
+    __string__ = "Distributive Installation"
 
     _states = {'readonly': Eval('state').in_(['done', 'cancelled'])}
 
@@ -228,6 +229,7 @@ class Installation(Workflow, ModelSQL, ModelView):
 class InstallationDistributive(ModelSQL):
     "Installation - Distributive"
     __name__ = 'ric.installation-ric.distributive'
+    __string__ = "Installation - Distributive"
     installation = fields.Many2One('ric.installation', "Installation",
         required=True, ondelete='CASCADE')
     distributive = fields.Many2One('ric.distributive', "Distributive",
@@ -237,6 +239,7 @@ class InstallationDistributive(ModelSQL):
 class InstallationDocument(sequence_ordered(), ModelSQL, ModelView):
     "Installation Document"
     __name__ = 'ric.installation.document'
+    __string__ = "Installation Document"
     installation = fields.Many2One('ric.installation', "Installation",
         required=True, ondelete='CASCADE')
     name = fields.Char("Document", required=True)
@@ -258,6 +261,7 @@ class InstallationDocument(sequence_ordered(), ModelSQL, ModelView):
 class InstallationWork(sequence_ordered(), ModelSQL, ModelView):
     "Installation Extra Work"
     __name__ = 'ric.installation.work'
+    __string__ = "Installation Extra Work"
     installation = fields.Many2One('ric.installation', "Installation",
         required=True, ondelete='CASCADE')
     name = fields.Char("Work", required=True)

@@ -38,6 +38,7 @@ DISCREPANCY_KINDS = [
 class RegistrationImport(ModelSQL, ModelView):
     "Registration File Import"
     __name__ = 'ric.registration.import'
+    __string__ = "Registration File Import"
 
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
@@ -373,6 +374,7 @@ def _date(row, current, default):
 class Discrepancy(ModelSQL, ModelView):
     "Registration File Discrepancy"
     __name__ = 'ric.registration.discrepancy'
+    __string__ = "Registration File Discrepancy"
 
     import_ = fields.Many2One('ric.registration.import', "Import",
         required=True, ondelete='CASCADE', readonly=True)
@@ -403,6 +405,7 @@ class Discrepancy(ModelSQL, ModelView):
 class ImportStart(ModelView):
     "Import Registration File"
     __name__ = 'ric.registration.import.start'
+    __string__ = "Import Registration File"
     file = fields.Binary("File", required=True, filename='filename')
     filename = fields.Char("File Name")
     record = fields.Many2One('ric.registration.import', "Import",
@@ -412,6 +415,7 @@ class ImportStart(ModelView):
 class Import(Wizard):
     "Import Registration File"
     __name__ = 'ric.registration.import.wizard'
+    __string__ = "Import Registration File"
 
     start = StateView('ric.registration.import.start',
         'ric_distributive.registration_import_start_view_form', [
@@ -437,6 +441,7 @@ class Import(Wizard):
 class ExportStart(ModelView):
     "Export Disconnections"
     __name__ = 'ric.registration.export.start'
+    __string__ = "Export Disconnections"
     from_date = fields.Date("From Date")
     to_date = fields.Date("To Date")
     include_exported = fields.Boolean("Include Exported",
@@ -446,6 +451,7 @@ class ExportStart(ModelView):
 class ExportResult(ModelView):
     "Export Disconnections"
     __name__ = 'ric.registration.export.result'
+    __string__ = "Export Disconnections"
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("File Name", readonly=True)
     count = fields.Integer("Disconnections", readonly=True)
@@ -454,6 +460,7 @@ class ExportResult(ModelView):
 class Export(Wizard):
     "Export Disconnections"
     __name__ = 'ric.registration.export'
+    __string__ = "Export Disconnections"
 
     start = StateView('ric.registration.export.start',
         'ric_distributive.registration_export_start_view_form', [

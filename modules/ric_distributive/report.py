@@ -29,6 +29,7 @@ def _context_dates():
 class ReportContext(ModelView):
     "Distributive Report Context"
     __name__ = 'ric.distributive.report.context'
+    __string__ = "Distributive Report Context"
 
     date = fields.Date("Date",
         help="The date of the reports showing a state.")
@@ -54,6 +55,7 @@ class ReportContext(ModelView):
 class ClientReport(ModelSQL, ModelView):
     "Distributives of Clients"
     __name__ = 'ric.distributive.report.client'
+    __string__ = "Distributives of Clients"
 
     client = fields.Many2One('party.party', "Client")
     system = fields.Many2One('ric.system', "System")
@@ -93,6 +95,7 @@ class ClientReport(ModelSQL, ModelView):
 class MovementReport(ModelSQL, ModelView):
     "Movement of Distributives"
     __name__ = 'ric.distributive.report.movement'
+    __string__ = "Movement of Distributives"
 
     date = fields.Date("Date")
     kind = fields.Selection('get_kinds', "Kind")
@@ -142,6 +145,7 @@ class MovementReport(ModelSQL, ModelView):
 class WarehouseReport(ModelSQL, ModelView):
     "Distributives in Warehouse"
     __name__ = 'ric.distributive.report.warehouse'
+    __string__ = "Distributives in Warehouse"
 
     location = fields.Many2One('stock.location', "Warehouse")
     system = fields.Many2One('ric.system', "System")
@@ -179,6 +183,7 @@ class WarehouseReport(ModelSQL, ModelView):
 class ReservationReport(ModelSQL, ModelView):
     "Reservations of Distributives"
     __name__ = 'ric.distributive.report.reservation'
+    __string__ = "Reservations of Distributives"
 
     system = fields.Many2One('ric.system', "System")
     employee = fields.Many2One('company.employee', "Employee")
@@ -216,6 +221,7 @@ class ReservationReport(ModelSQL, ModelView):
 class SubHostReport(ModelSQL, ModelView):
     "Distributives of Sub-hosts"
     __name__ = 'ric.distributive.report.sub_host'
+    __string__ = "Distributives of Sub-hosts"
 
     sub_host = fields.Many2One('ric.sub_host', "Served By")
     system = fields.Many2One('ric.system', "System")
@@ -239,6 +245,7 @@ class SubHostReport(ModelSQL, ModelView):
 class InstallationReport(ModelSQL, ModelView):
     "Installation Deadlines"
     __name__ = 'ric.installation.report.deadline'
+    __string__ = "Installation Deadlines"
 
     installer = fields.Many2One('company.employee', "Installer")
     planned = fields.Integer("Planned")
@@ -275,6 +282,7 @@ class InstallationReport(ModelSQL, ModelView):
 class DiscrepancyReport(ModelSQL, ModelView):
     "Discrepancies with the Registration File"
     __name__ = 'ric.registration.report.discrepancy'
+    __string__ = "Discrepancies with the Registration File"
 
     date = fields.Date("Date")
     kind = fields.Selection('get_kinds', "Kind")

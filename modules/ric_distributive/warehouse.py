@@ -17,6 +17,7 @@ from .exceptions import ReservationError
 class Reservation(Workflow, ModelSQL, ModelView):
     "Distributive Reservation"
     __name__ = 'ric.distributive.reservation'
+    __string__ = "Distributive Reservation"
 
     _states = {'readonly': Eval('state') != 'reserved'}
 
@@ -194,6 +195,7 @@ class Distributive(metaclass=PoolMeta):
 class ReceiveStart(ModelView):
     "Receive Distributives"
     __name__ = 'ric.distributive.receive.start'
+    __string__ = "Receive Distributives"
 
     warehouse = fields.Many2One('stock.location', "Warehouse",
         required=True, domain=[('type', '=', 'warehouse')])
@@ -228,6 +230,7 @@ class ReceiveStart(ModelView):
 class Receive(Wizard):
     "Receive Distributives"
     __name__ = 'ric.distributive.receive'
+    __string__ = "Receive Distributives"
 
     start = StateView('ric.distributive.receive.start',
         'ric_distributive.receive_start_view_form', [

@@ -6,6 +6,7 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Client Configuration"
     __name__ = 'ric.party.configuration'
+    __string__ = "Client Configuration"
 
     sales_high_users = fields.Integer(
         "High Potential Users", required=True,

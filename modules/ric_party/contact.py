@@ -25,6 +25,7 @@ POSITION_TYPES = [
 class Interest(DeactivableMixin, ModelSQL, ModelView):
     "Contact Interest"
     __name__ = 'ric.party.interest'
+    __string__ = "Contact Interest"
     name = fields.Char("Name", required=True, translate=True)
 
 
@@ -32,12 +33,14 @@ class CharacteristicGroup(DeactivableMixin, sequence_ordered(), ModelSQL,
         ModelView):
     "Characteristic Group"
     __name__ = 'ric.party.characteristic.group'
+    __string__ = "Characteristic Group"
     name = fields.Char("Name", required=True, translate=True)
 
 
 class Contact(DeactivableMixin, ModelSQL, ModelView):
     "Contact Person"
     __name__ = 'ric.party.contact'
+    __string__ = "Contact Person"
     party = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     name = fields.Char("Full Name", required=True)
@@ -117,6 +120,7 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
 class ContactInterest(ModelSQL):
     "Contact - Interest"
     __name__ = 'ric.party.contact-ric.party.interest'
+    __string__ = "Contact - Interest"
     contact = fields.Many2One(
         'ric.party.contact', "Contact", required=True, ondelete='CASCADE')
     interest = fields.Many2One(
@@ -126,6 +130,7 @@ class ContactInterest(ModelSQL):
 class ContactHoliday(ModelSQL, ModelView):
     "Contact Holiday"
     __name__ = 'ric.party.contact.holiday'
+    __string__ = "Contact Holiday"
     contact = fields.Many2One(
         'ric.party.contact', "Contact", required=True, ondelete='CASCADE')
     name = fields.Char("Holiday", required=True)
@@ -140,6 +145,7 @@ class ContactHoliday(ModelSQL, ModelView):
 class ContactCharacteristic(sequence_ordered(), ModelSQL, ModelView):
     "Contact Characteristic"
     __name__ = 'ric.party.contact.characteristic'
+    __string__ = "Contact Characteristic"
     contact = fields.Many2One(
         'ric.party.contact', "Contact", required=True, ondelete='CASCADE')
     group = fields.Many2One(

@@ -508,6 +508,7 @@ class Corpus:
 class Duplicate(Workflow, ModelSQL, ModelView):
     "Duplicate Clients"
     __name__ = 'ric.party.duplicate'
+    __string__ = "Duplicate Clients"
     party_a = fields.Many2One(
         'party.party', "Client", required=True, readonly=True,
         ondelete='CASCADE',
@@ -824,6 +825,7 @@ class Duplicate(Workflow, ModelSQL, ModelView):
 class FindDuplicates(Wizard):
     "Find Duplicate Clients"
     __name__ = 'ric.party.duplicate.find'
+    __string__ = "Find Duplicate Clients"
     start_state = 'find'
     find = StateTransition()
     open_ = StateAction('ric_party.act_duplicate_form')

@@ -96,6 +96,7 @@ def name_city_key(record):
 class ImportMapping(ModelSQL, ModelView):
     "Client Import Mapping"
     __name__ = 'ric.party.import.mapping'
+    __string__ = "Client Import Mapping"
     name = fields.Char("Name", required=True)
     source = fields.Many2One(
         'ric.party.source', "Source", ondelete='RESTRICT',
@@ -167,6 +168,7 @@ class ImportMapping(ModelSQL, ModelView):
 class ImportMappingColumn(ModelSQL, ModelView):
     "Client Import Mapping Column"
     __name__ = 'ric.party.import.mapping.column'
+    __string__ = "Client Import Mapping Column"
     mapping = fields.Many2One(
         'ric.party.import.mapping', "Mapping", required=True,
         ondelete='CASCADE')
@@ -183,6 +185,7 @@ class ImportMappingColumn(ModelSQL, ModelView):
 class Import(Workflow, ModelSQL, ModelView):
     "Client Import"
     __name__ = 'ric.party.import'
+    __string__ = "Client Import"
     _rec_name = 'filename'
     filename = fields.Char(
         "File Name", required=True,
@@ -626,6 +629,7 @@ class Import(Workflow, ModelSQL, ModelView):
 class ImportLine(ModelSQL, ModelView):
     "Client Import Line"
     __name__ = 'ric.party.import.line'
+    __string__ = "Client Import Line"
     import_ = fields.Many2One(
         'ric.party.import', "Import", required=True, ondelete='CASCADE')
     line = fields.Integer("Line", readonly=True)

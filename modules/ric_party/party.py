@@ -66,6 +66,7 @@ def _check(record, name, inn=None, kpp=None, ogrn=None, bik=None,
 class Industry(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     "Industry"
     __name__ = 'ric.party.industry'
+    __string__ = "Industry"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", help="For example the OKVED code.")
     parent = fields.Many2One(
@@ -81,6 +82,7 @@ class Industry(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
 class Source(DeactivableMixin, ModelSQL, ModelView):
     "Source of Client Data"
     __name__ = 'ric.party.source'
+    __string__ = "Source of Client Data"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
 
@@ -88,6 +90,7 @@ class Source(DeactivableMixin, ModelSQL, ModelView):
 class Attribute(DictSchemaMixin, ModelSQL, ModelView):
     "Client Attribute"
     __name__ = 'ric.party.attribute'
+    __string__ = "Client Attribute"
 
 
 class Party(metaclass=PoolMeta):
@@ -484,6 +487,7 @@ class Party(metaclass=PoolMeta):
 class CounterpartyHistory(ModelSQL, ModelView):
     "Counterparty History"
     __name__ = 'ric.party.counterparty'
+    __string__ = "Counterparty History"
     client = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     counterparty = fields.Many2One(
@@ -511,6 +515,7 @@ class CounterpartyHistory(ModelSQL, ModelView):
 class RequisitesVersion(ModelSQL, ModelView):
     "Requisites Version"
     __name__ = 'ric.party.requisites'
+    __string__ = "Requisites Version"
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='CASCADE')
     start_date = fields.Date(
@@ -594,6 +599,7 @@ class RequisitesVersion(ModelSQL, ModelView):
 class Responsible(ModelSQL, ModelView):
     "Client Responsible"
     __name__ = 'ric.party.responsible'
+    __string__ = "Client Responsible"
     party = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     direction = fields.Many2One(
@@ -688,6 +694,7 @@ class Responsible(ModelSQL, ModelView):
 class KeyEvent(ModelSQL, ModelView):
     "Key Event"
     __name__ = 'ric.party.key_event'
+    __string__ = "Key Event"
     party = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)

@@ -43,6 +43,7 @@ PARTY_ITEMS = {
 class Stage(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Readiness Stage"
     __name__ = 'ric.party.readiness.stage'
+    __string__ = "Readiness Stage"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     requirements = fields.One2Many(
@@ -52,6 +53,7 @@ class Stage(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
 class Requirement(ModelSQL, ModelView):
     "Readiness Requirement"
     __name__ = 'ric.party.readiness.requirement'
+    __string__ = "Readiness Requirement"
     stage = fields.Many2One(
         'ric.party.readiness.stage', "Stage", required=True,
         ondelete='CASCADE')
@@ -70,6 +72,7 @@ class Requirement(ModelSQL, ModelView):
 class Confirmation(ModelSQL, ModelView):
     "Readiness Confirmation"
     __name__ = 'ric.party.readiness.confirmation'
+    __string__ = "Readiness Confirmation"
     party = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     item = fields.Selection(

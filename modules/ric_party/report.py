@@ -7,6 +7,7 @@ from trytond.report import Report
 class ClientCard(Report):
     "Client Card"
     __name__ = 'ric.party.card'
+    __string__ = "Client Card"
 
     @classmethod
     def get_context(cls, records, header, data):

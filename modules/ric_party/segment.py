@@ -91,6 +91,7 @@ def sales_potential(tax_regime, accountants, lawyers, competitor_systems,
 class Service(DeactivableMixin, ModelSQL, ModelView):
     "RIC Service"
     __name__ = 'ric.party.service'
+    __string__ = "RIC Service"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     rules = fields.One2Many(
@@ -110,6 +111,7 @@ class Service(DeactivableMixin, ModelSQL, ModelView):
 class ServiceRule(sequence_ordered(), ModelSQL, ModelView):
     "RIC Service Access Rule"
     __name__ = 'ric.party.service.rule'
+    __string__ = "RIC Service Access Rule"
     service = fields.Many2One(
         'ric.party.service', "Service", required=True, ondelete='CASCADE')
     client_status = fields.Selection([
@@ -150,6 +152,7 @@ class ServiceRule(sequence_ordered(), ModelSQL, ModelView):
 class Segment(DeactivableMixin, ModelSQL, ModelView):
     "Segment"
     __name__ = 'ric.segment'
+    __string__ = "Segment"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     applies_to = fields.Selection([
@@ -219,6 +222,7 @@ class Segment(DeactivableMixin, ModelSQL, ModelView):
 class PartySegment(ModelSQL):
     "Client - Segment"
     __name__ = 'party.party-ric.segment'
+    __string__ = "Client - Segment"
     party = fields.Many2One(
         'party.party', "Client", required=True, ondelete='CASCADE')
     segment = fields.Many2One(
@@ -238,6 +242,7 @@ class PartySegment(ModelSQL):
 class ContactSegment(ModelSQL):
     "Contact - Segment"
     __name__ = 'ric.party.contact-ric.segment'
+    __string__ = "Contact - Segment"
     contact = fields.Many2One(
         'ric.party.contact', "Contact", required=True, ondelete='CASCADE')
     segment = fields.Many2One(
@@ -403,6 +408,7 @@ class Party(metaclass=PoolMeta):
 class UpdateSegments(Wizard):
     "Update Client Segments"
     __name__ = 'ric.party.update_segments'
+    __string__ = "Update Client Segments"
     start_state = 'update'
     update = StateTransition()
 

@@ -11,6 +11,7 @@ from trytond.transaction import Transaction
 class Selection(ModelSQL, ModelView):
     "Client Selection"
     __name__ = 'ric.party.selection'
+    __string__ = "Client Selection"
     name = fields.Char("Name", required=True)
     model = fields.Selection([
             ('party.party', "Clients"),

@@ -45,6 +45,7 @@ def _percent(price, list_price):
 class PriceApproval(Workflow, ModelSQL, ModelView):
     "Price Approval"
     __name__ = 'ric.price.approval'
+    __string__ = "Price Approval"
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -221,6 +222,7 @@ class PriceControl(Model):
     Compare prices of invoices, budgets or offers with the price list.
     """
     __name__ = 'ric.price_list.control'
+    __string__ = "Price Control"
 
     @classmethod
     def get_exceedings(cls, items, date=None):
@@ -327,6 +329,7 @@ class BilledAmount(ModelSQL, ModelView):
     The amount billed to a client for a distributive and a month: the
     source of the price-list coefficient, fed by billing."""
     __name__ = 'ric.billed.amount'
+    __string__ = "Billed Amount"
 
     company = fields.Many2One('company.company', "Company", required=True,
         help="The legal entity that billed the amount.")
@@ -426,6 +429,7 @@ class BilledAmount(ModelSQL, ModelView):
 class ComparisonContext(ModelView):
     "Price List Comparison Context"
     __name__ = 'ric.price_list.comparison.context'
+    __string__ = "Price List Comparison Context"
 
     price_list_a = fields.Many2One(
         'product.price_list', "Price List A",
@@ -455,6 +459,7 @@ class ComparisonContext(ModelView):
 class Comparison(ModelSQL, ModelView):
     "Price List Comparison"
     __name__ = 'ric.price_list.comparison'
+    __string__ = "Price List Comparison"
 
     item_type = fields.Selection([
             ('system', "System"),
@@ -581,6 +586,7 @@ class Comparison(ModelSQL, ModelView):
 class ControlContext(ModelView):
     "Price Control Context"
     __name__ = 'ric.price_list.control.context'
+    __string__ = "Price Control Context"
 
     company = fields.Many2One('company.company', "Company")
     from_date = fields.Date("From Date")
@@ -595,6 +601,7 @@ class ControlContext(ModelView):
 class ControlReport(ModelSQL, ModelView):
     "Price Exceeding Control"
     __name__ = 'ric.price_list.control.report'
+    __string__ = "Price Exceeding Control"
 
     source = fields.Selection([
             ('approval', "Price Approval"),
@@ -728,6 +735,7 @@ class ControlReport(ModelSQL, ModelView):
 class CoefficientContext(ModelView):
     "Price-List Coefficient Context"
     __name__ = 'ric.price_list.coefficient.context'
+    __string__ = "Price-List Coefficient Context"
 
     company = fields.Many2One('company.company', "Company")
     from_date = fields.Date("From Date")
@@ -751,6 +759,7 @@ class Coefficient(ModelSQL, ModelView):
     The billed amount divided by the list amount of the same distributives
     and months."""
     __name__ = 'ric.price_list.coefficient'
+    __string__ = "Price-List Coefficient"
 
     company = fields.Many2One('company.company', "Company")
     client = fields.Many2One('party.party', "Client")

@@ -33,6 +33,7 @@ class ImportMapping(ModelSQL, ModelView):
 
     Where the columns of a price list file are, for import and export."""
     __name__ = 'ric.price_list.import.mapping'
+    __string__ = "Price List File Mapping"
 
     name = fields.Char("Name", required=True)
     file_format = fields.Selection([
@@ -377,6 +378,7 @@ class ImportMapping(ModelSQL, ModelView):
 class ImportStart(ModelView):
     "Import Price List"
     __name__ = 'ric.price_list.import.start'
+    __string__ = "Import Price List"
 
     version = fields.Many2One('ric.price_list.version', "Version",
         required=True, domain=[('state', '=', 'draft')])
@@ -391,6 +393,7 @@ class ImportStart(ModelView):
 class ImportPriceList(Wizard):
     "Import Price List"
     __name__ = 'ric.price_list.import'
+    __string__ = "Import Price List"
 
     start = StateView('ric.price_list.import.start',
         'ric_price_list.import_start_view_form', [
@@ -418,6 +421,7 @@ class ImportPriceList(Wizard):
 class ExportStart(ModelView):
     "Export Price List"
     __name__ = 'ric.price_list.export.start'
+    __string__ = "Export Price List"
 
     version = fields.Many2One('ric.price_list.version', "Version",
         required=True)
@@ -435,6 +439,7 @@ class ExportStart(ModelView):
 class ExportResult(ModelView):
     "Export Price List"
     __name__ = 'ric.price_list.export.result'
+    __string__ = "Export Price List"
 
     file_ = fields.Binary("File", readonly=True, filename='filename')
     filename = fields.Char("File Name", readonly=True)
@@ -443,6 +448,7 @@ class ExportResult(ModelView):
 class ExportPriceList(Wizard):
     "Export Price List"
     __name__ = 'ric.price_list.export'
+    __string__ = "Export Price List"
 
     start = StateView('ric.price_list.export.start',
         'ric_price_list.export_start_view_form', [

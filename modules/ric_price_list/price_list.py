@@ -442,6 +442,7 @@ def _decimal(value):
 class PriceListVersion(Workflow, ModelSQL, ModelView):
     "Price List Version"
     __name__ = 'ric.price_list.version'
+    __string__ = "Price List Version"
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -1043,6 +1044,7 @@ class Configuration(metaclass=PoolMeta):
 class Assignment(ModelSQL, ModelView):
     "Price List Assignment"
     __name__ = 'ric.price_list.assignment'
+    __string__ = "Price List Assignment"
 
     party = fields.Many2One('party.party', "Client", required=True,
         ondelete='CASCADE')

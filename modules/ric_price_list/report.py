@@ -48,11 +48,13 @@ class _LinesMixin:
 class PriceListReport(_LinesMixin, Report):
     "Price List (full)"
     __name__ = 'ric.price_list.report'
+    __string__ = "Price List (full)"
 
 
 class PriceListKindReport(_LinesMixin, Report):
     "Price List by Kind of System"
     __name__ = 'ric.price_list.report.kind'
+    __string__ = "Price List by Kind of System"
 
     @classmethod
     def get_sections(cls, version):
@@ -85,6 +87,7 @@ class PriceListKindReport(_LinesMixin, Report):
 class ClientPriceListReport(Report):
     "Client Price List"
     __name__ = 'ric.price_list.report.client'
+    __string__ = "Client Price List"
 
     @classmethod
     def get_client_data(cls, clients, date):
