@@ -13,7 +13,9 @@ import io
 from collections import namedtuple
 
 from trytond.i18n import gettext
-from trytond.modules.ric_base.tools import decode_text
+from trytond.modules.ric_base.exceptions import EncodingError
+from trytond.modules.ric_base.reader import Reader
+from trytond.modules.ric_base.reader import decode as read_decode
 
 from .exceptions import RegistrationFileError
 
@@ -40,9 +42,15 @@ def get_format(code):
     return _registry[code]()
 
 
-def decode(data):
-    "Return data as text: UTF-8 (with or without BOM) or else Windows-1251"
-    return decode_text(data)
+def decode(data, filename=''):
+    """Return data as text: UTF-8 (with or without BOM) or else Windows-1251
+
+    The registration centre writes one of the two: valid UTF-8 is UTF-8,
+    whatever a detection by letter frequencies would guess."""
+    try:
+        return read_decode(data, filename, 'utf-8')[0]
+    except EncodingError:
+        return read_decode(data, filename, 'cp1251')[0]
 
 
 class RegistrationFormat:
@@ -94,37 +102,23 @@ class CsvFormat(RegistrationFormat):
 
     def parse(self, data, filename):
         try:
-            text = decode(data)
-        except UnicodeDecodeError:
-            raise _error(filename, 1, '', 'encoding')
-        reader = csv.reader(io.StringIO(text, newline=''),
-            delimiter=self.delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise _error(filename, 1, '', 'empty_file')
-        except csv.Error as exception:
-            raise _error(filename, 1, '', 'syntax', str(exception))
-        header = [h.strip().lower() for h in header]
-        for name in self.required:
-            if name not in header:
-                raise _error(filename, 1, name, 'missing_column')
-        index = {n: header.index(n) for n in self.columns if n in header}
+            text = decode(data, filename)
+        except EncodingError as exception:
+            raise _error(filename, exception.line or 1, '', 'encoding')
+        # the shared reader finds the header (its labels compared case- and
+        # space-insensitively), numbers the lines and raises the errors of
+        # an empty file, missing columns and bad CSV naming file and line
+        reader = Reader(text, filename,
+            columns={n: n for n in self.columns}, required=self.required,
+            file_format='csv', delimiter=self.delimiter)
+        index = reader.positions
         rows = []
         seen = {}
-        try:
-            for values in reader:
-                line_no = reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise _error(filename, line_no, '', 'column_count',
-                        '%s/%s' % (len(values), len(header)))
-                rows.append(self._row(
-                        filename, line_no, values, index, seen))
-        except csv.Error as exception:
-            raise _error(filename, reader.line_num, '', 'syntax',
-                str(exception))
+        for line_no, values in reader.rows():
+            if len(values) != len(reader.header):
+                raise _error(filename, line_no, '', 'column_count',
+                    '%s/%s' % (len(values), len(reader.header)))
+            rows.append(self._row(filename, line_no, values, index, seen))
         return rows
 
     def _row(self, filename, line_no, values, index, seen):
