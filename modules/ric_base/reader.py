@@ -104,15 +104,18 @@ def _count_lines(text):
 def _score(text, encoding):
     """Return how much text looks like Russian or English text
 
-    A Russian letter is worth its bytes, a letter of another script a byte
-    less, ASCII and common punctuation nothing, anything else minus its
-    bytes; a single-byte encoding counts one byte per character."""
+    A Russian letter is worth its bytes; ASCII nothing; in a single-byte
+    encoding the common punctuation is worth nothing and anything else -1;
+    in UTF-8 (where a valid sequence of several bytes is itself a sign) the
+    common punctuation is worth its bytes, a letter of another script its
+    bytes but one, another printable character nothing and a control
+    minus its bytes."""
     score = 0
     utf8 = encoding == 'utf-8'
     for char, count in Counter(
             c for c in text if c > '\x7f').items():
         size = len(char.encode('utf-8')) if utf8 else 1
-        if char in _RUSSIAN:
+        if char in _RUSSIAN or (utf8 and char in _NEUTRAL):
             value = size
         elif char in _NEUTRAL:
             value = 0

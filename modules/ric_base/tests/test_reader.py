@@ -210,6 +210,19 @@ class ReaderTestCase(TestCase):
                     'f.csv'))
         self.assertEqual(context.exception.line, 3)
 
+    def test_detect_encoding_punctuation(self):
+        "Quotes and dashes alone do not make UTF-8 look like Windows-1251"
+        for text, encoding in [
+                ('«', 'utf-8'), ('«»', 'utf-8'), ('«»', 'cp1251'),
+                ('№', 'utf-8'), ('№ 5', 'cp1251'), ('— «Ромашка»', 'utf-8'),
+                ('— «Ромашка»', 'cp1251'), ('Вё', 'utf-8'), ('Вё', 'cp1251'),
+                ('и', 'utf-8'), ('и', 'cp1251')]:
+            with self.subTest(text=text, encoding=encoding):
+                data = text.encode(encoding)
+                self.assertEqual(
+                    data.decode(reader.detect_encoding(data)), text,
+                    (text, encoding))
+
     def test_detect_format(self):
         self.assertEqual(reader.detect_format('a.XLSX'), 'xlsx')
         self.assertEqual(reader.detect_format('a.csv', b'PK\x03\x04'), 'xlsx')
