@@ -302,7 +302,8 @@ class Import(Workflow, ModelSQL, ModelView):
                 -line_no, record['name'], record.get('city'),
                 record.get('street'), record.get('inn'),
                 [record['phone']] if record.get('phone') else [],
-                [record['email']] if record.get('email') else [])
+                [record['email']] if record.get('email') else [],
+                kpp=record.get('kpp'))
             existing = by_reference.get(reference) if reference else None
             key = name_city_key(record)
             if not existing:

@@ -185,6 +185,36 @@ class ImportTestCase(TestCase):
                     first.lines[0].party, first.lines[3].party])
 
     @with_transaction()
+    def test_branch_is_not_its_head_office(self):
+        """A row with the INN of a client and another KPP is its branch:
+        created, not matched to the head office; its own KPP matches"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            mapping = self._mapping(
+                [('Название', 'name'), ('ИНН', 'inn'), ('КПП', 'kpp'),
+                    ('Город', 'city'), ('Адрес', 'street')])
+            inn = make_inn('312300017')
+            head = '\n'.join(['Название;ИНН;КПП;Город;Адрес',
+                    'ООО «Белагро»;%s;312301001;Белгород;ул. Победы, 1'
+                    % inn])
+            first = self._import(mapping, head)
+            self.assertEqual(self._counts(first), (1, 0, 0, 0))
+            branch = '\n'.join(['Название;ИНН;КПП;Город;Адрес',
+                    'ООО «Белагро»;%s;312801001;г. Старый Оскол;'
+                    'ул. Ленина, 5' % inn,
+                    'ООО «Белагро»;%s;312301001;Белгород;ул. Победы, 1'
+                    % inn])
+            second = self._import(mapping, branch)
+            self.assertEqual(
+                [l.status for l in second.lines], ['created', 'duplicate'])
+            self.assertNotEqual(second.lines[0].party, first.lines[0].party)
+            self.assertEqual(second.lines[1].party, first.lines[0].party)
+            self.assertEqual(Party.search_count(
+                    [('identifiers.code', '=', inn)]), 2)
+
+    @with_transaction()
     def test_update_and_counts(self):
         "A known INN fills the empty fields once; the counts are grouped"
         pool = Pool()
