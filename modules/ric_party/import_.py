@@ -237,7 +237,7 @@ class Import(Workflow, ModelSQL, ModelView):
             'duplicate': 'duplicates', 'rejected': 'rejected'}
         for sub_ids in grouped_slice([i.id for i in imports], _IN_MAX):
             cursor.execute(*line.select(
-                    line.import_, line.status, Count(Literal('*')),
+                    line.import_, line.status, Count(line.id),
                     where=reduce_ids(line.import_, sub_ids),
                     group_by=[line.import_, line.status]))
             for import_id, status, count in cursor:
