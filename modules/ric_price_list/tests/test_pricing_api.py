@@ -19,11 +19,26 @@ JAN, MARCH = dt.date(2026, 1, 1), dt.date(2026, 3, 15)
 class PricingApiTestCase(ModuleDBTestCase):
     "Test the price spine of RIC Price List"
     module = 'ric_price_list'
-    # the catalogue and price lists of the module's tests, not their tests
-    _catalogue = RicPriceListTestCase._catalogue
+    # the price lists of the module's tests, not their tests
     _price_list = RicPriceListTestCase._price_list
     _version = RicPriceListTestCase._version
     _setup_in = RicPriceListTestCase._setup_in
+
+    def _catalogue(self):
+        "The systems and network types (those another test left included)"
+        pool = Pool()
+        System = pool.get('ric.system')
+        NetworkType = pool.get('ric.network.type')
+        systems = {s.code: s for s in System.search(
+                [('code', 'in', ['PROF', 'BUH'])])}
+        for code, values in [
+                ('PROF', {'name': "Версия Проф"}),
+                ('BUH', {'name': "Бухгалтер", 'kind': 'additional'})]:
+            if code not in systems:
+                systems[code], = System.create([dict(values, code=code)])
+        local, = NetworkType.search([('code', '=', 'LOC')])
+        net, = NetworkType.search([('code', '=', 'NET5')])
+        return systems['PROF'], systems['BUH'], local, net
 
     def _budget_client(self, company):
         pool = Pool()
