@@ -108,6 +108,21 @@ class ScenarioFile(pytest.File):
             yield ScenarioItem.from_parent(self, name=name, globs=globs)
 
 
+def _close_own_connections():
+    """Close this process's pool of the test database
+
+    A test of the worker may have left connections of its own in the pool
+    (threads of a concurrency test, a Database() opened to read
+    pg_stat_activity); the scenario drops and recreates the database from
+    its template, which PostgreSQL refuses while they are open."""
+    from trytond import backend
+    name = os.environ.get('DB_NAME')
+    databases = getattr(backend.Database, '_databases', {})
+    database = databases.get(os.getpid(), {}).get(name)
+    if database is not None:
+        database.close()
+
+
 class ScenarioFailure(Exception):
     pass
 
@@ -130,6 +145,8 @@ class ScenarioItem(pytest.Item):
             | doctest.IGNORE_EXCEPTION_DETAIL)
         if backend.name == 'sqlite':
             optionflags |= STRIP_DECIMAL
+        else:
+            _close_own_connections()
         suite = doctest.DocFileSuite(
             str(self.path), module_relative=False, globs=dict(self.globs),
             setUp=doctest_setup, tearDown=doctest_teardown,
