@@ -152,10 +152,16 @@ def page(server):
             page.wait_for_selector(
                 '.login-dialog #login:not([disabled])', timeout=60000)
             database_input = page.locator('.login-dialog input#database')
-            if (database_input.is_visible()
-                    and not database_input.input_value()):
-                database_input.fill(database)
+
+            def fill_database():
+                # sao may fill (or clear) the field from the URL while it
+                # starts: check it again just before logging in
+                if (database_input.is_visible()
+                        and database_input.input_value() != database):
+                    database_input.fill(database)
+            fill_database()
             page.fill('#login', 'manager')
+            fill_database()
             page.press('#login', 'Enter')
             page.fill('input[type=password]', PASSWORD)
             page.keyboard.press('Enter')
