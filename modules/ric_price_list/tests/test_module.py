@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ric_base.tests.tools import count_queries
 from trytond.modules.ric_price_list import parser, pricing
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -368,34 +369,11 @@ class RicPriceListTestCase(ModuleTestCase):
             config.default_price_list = main
             config.save()
             parties = Party.create([{'name': str(i)} for i in range(300)])
-            cursor_class = type(Transaction().connection.cursor())
-            del cursor_class
 
             def count(requests):
-                connection = Transaction().connection
-                original = connection.cursor
-                counter = [0]
-
-                def cursor(*args, **kwargs):
-                    real = original(*args, **kwargs)
-
-                    class Counting:
-                        def execute(self, *a, **k):
-                            counter[0] += 1
-                            return real.execute(*a, **k)
-
-                        def __getattr__(self, name):
-                            return getattr(real, name)
-
-                        def __iter__(self):
-                            return iter(real)
-                    return Counting()
-                connection.cursor = cursor
-                try:
+                with count_queries() as queries:
                     PriceList.get_prices(requests)
-                finally:
-                    connection.cursor = original
-                return counter[0]
+                return queries.value
             one = count([(parties[0].id, prof.id, local.id, JUL,
                         'maintenance')])
             many = count([(p.id, s.id, n.id, JUL, k) for p in parties
