@@ -6,16 +6,17 @@ __all__ = ['CodeNameMixin']
 
 
 class CodeNameMixin:
-    """Records named "[CODE] Name", found by their code or their name.
+    """Records shown by their name and found by their code or their name.
 
+    The code (``PROF``, ``MAIN``…) is a key for imports, exports and
+    searches, not a word of the Russian interface: it is not part of the
+    record name (lists show it in a column of its own where it is useful).
     The model needs the fields ``code`` and ``name``.
     """
     __slots__ = ()
 
     def get_rec_name(self, name):
-        if self.code:
-            return '[%s] %s' % (self.code, self.name)
-        return self.name
+        return self.name or self.code or ''
 
     @classmethod
     def search_rec_name(cls, name, clause):

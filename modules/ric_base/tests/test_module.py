@@ -6,9 +6,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trytond.modules.ric_base.tests.tools import ListViewTestMixin
 from trytond.exceptions import UserError
 from trytond.modules.ric_base import requisites, tools
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tests.test_tryton import (
     ModuleTestCase, TestCase, with_transaction)
 
@@ -212,7 +214,7 @@ class ToolsTestCase(TestCase):
         self.assertEqual(counted, days)
 
 
-class RicBaseTestCase(ModuleTestCase):
+class RicBaseTestCase(ListViewTestMixin, ModuleTestCase):
     "Test RIC Base module"
     module = 'ric_base'
 
@@ -246,6 +248,42 @@ class RicBaseTestCase(ModuleTestCase):
         self.assertEqual(
             Exception_.add_working_days(dt.date(2025, 12, 30), 2),
             dt.date(2026, 1, 14))
+
+    @with_transaction()
+    def test_vies_check_hidden(self):
+        "The EU VAT (VIES) check is not offered on the parties of a RIC"
+        pool = Pool()
+        Keyword = pool.get('ir.action.keyword')
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        vies = ModelData.get_id('party', 'wizard_check_vies')
+        user, = User.create([{'login': 'clerk', 'name': "Clerk"}])
+
+        def actions():
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                Keyword._get_keyword_cache.clear()
+                return {k['id'] for k in Keyword.get_keyword(
+                        'form_action', ('party.party', -1))}
+        self.assertNotIn(vies, actions())
+        group = Group(ModelData.get_id('ric_base', 'group_eu_vat'))
+        User.write([user], {'groups': [('add', [group.id])]})
+        self.assertIn(vies, actions())
+
+    def test_code_name_rec_name(self):
+        "Records of CodeNameMixin are named without their code"
+        from trytond.modules.ric_base.model import CodeNameMixin
+
+        class Record(CodeNameMixin):
+            __slots__ = ('code', 'name')
+
+            def __init__(self, code, name):
+                self.code, self.name = code, name
+        self.assertEqual(
+            Record('MAIN', "Прейскурант РИЦ").get_rec_name(None),
+            "Прейскурант РИЦ")
+        self.assertEqual(Record('WH', None).get_rec_name(None), 'WH')
 
 
 del ModuleTestCase

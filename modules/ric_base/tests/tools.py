@@ -5,7 +5,8 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 
-from trytond.tests.test_tryton import TestCase, activate_module, drop_db
+from trytond.tests.test_tryton import (
+    TestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 
@@ -107,3 +108,43 @@ class ModuleDBTestCase(TestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         drop_db()
+
+
+#: the widgets the web client 8.0 can draw as a list column
+#: (Sao.View.TreeXMLViewParser.WIDGETS): a field of another type, a
+#: date-time above all, must name one (``widget="date"``/``"time"``)
+LIST_WIDGETS = {
+    'binary', 'boolean', 'callto', 'char', 'date', 'dict', 'email', 'float',
+    'image', 'integer', 'many2many', 'many2one', 'numeric', 'one2many',
+    'one2one', 'progressbar', 'reference', 'selection', 'multiselection',
+    'sip', 'text', 'time', 'timedelta', 'url',
+    }
+
+
+class ListViewTestMixin:
+    "Every list view of the module draws in the web client"
+
+    @with_transaction()
+    def test_list_view_widgets(self):
+        "Every column of a list view has a widget the web client knows"
+        from lxml import etree
+
+        from trytond.pool import Pool
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        views = View.search([
+                ('module', '=', self.module),
+                ('type', '=', 'tree'),
+                ])
+        for view in views:
+            Model = pool.get(view.model)
+            root = view.inherit or view
+            result = Model.fields_view_get(view_id=root.id, view_type='tree')
+            tree = etree.fromstring(result['arch'])
+            for node in tree.iter('field'):
+                name = node.get('name')
+                field = result['fields'].get(name, {})
+                widget = node.get('widget') or field.get('type')
+                with self.subTest(view=view.name, field=name):
+                    self.assertIn(widget, LIST_WIDGETS, msg="%s: %s" % (
+                            view.name, name))
