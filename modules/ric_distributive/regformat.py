@@ -94,7 +94,7 @@ class CsvFormat(RegistrationFormat):
     """Open CSV: ';' separated, UTF-8 or Windows-1251, a header line naming
     the columns, one line per distributive."""
     code = 'csv'
-    name = "Open CSV (;)"
+    name = "CSV (;)"
     columns = ['system', 'number', 'network_type', 'status', 'client_code',
         'client_inn', 'client_name', 'date', 'series', 'type']
     required = ['system', 'number', 'network_type', 'status']

@@ -401,6 +401,36 @@ class Discrepancy(ModelSQL, ModelView):
     def get_date(self, name):
         return self.import_.date
 
+    def get_rec_name(self, name):
+        kind = dict(self.fields_get(['kind'])['kind']['selection']).get(
+            self.kind, self.kind or '')
+        system_code = self.system_code
+        if not system_code and self.distributive:
+            system_code = self.distributive.system.code
+        values = {
+            'kind': kind,
+            'distributive': ' '.join(
+                filter(None, [system_code, self.number])),
+            'line': self.line,
+            }
+        if self.line:
+            return gettext(
+                'ric_distributive.msg_discrepancy_rec_name_line', **values)
+        return gettext('ric_distributive.msg_discrepancy_rec_name', **values)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, operand, *extra),
+            ('system_code', operator, operand, *extra),
+            ('description', operator, operand, *extra),
+            ]
+
 
 class ImportStart(ModelView):
     "Import Registration File"
@@ -410,6 +440,41 @@ class ImportStart(ModelView):
     filename = fields.Char("File Name")
     record = fields.Many2One('ric.registration.import', "Import",
         readonly=True, states={'invisible': True})
+
+
+class ImportSummary(ModelView):
+    "Registration File Import Summary"
+    __name__ = 'ric.registration.import.summary'
+    __string__ = "Registration File Import Summary"
+
+    filename = fields.Char("File Name", readonly=True)
+    rows = fields.Integer("Rows", readonly=True)
+    created = fields.Integer("New Registrations", readonly=True,
+        help="Distributives connected: created or taken from the stock.")
+    changed = fields.Integer("Changed", readonly=True,
+        help="Re-registrations to another client and replacement modules.")
+    disconnected = fields.Integer("Disconnected", readonly=True)
+    missing = fields.Integer("Missing from the File", readonly=True,
+        help="Connected distributives of the company the file does not "
+        "list: the file is the full state of the registration centre.")
+    discrepancies = fields.Integer("Other Discrepancies", readonly=True,
+        help="Lines that cannot be applied: unknown system, network type "
+        "or client, written-off or ambiguous distributives.")
+
+    @classmethod
+    def values(cls, record):
+        "The summary of a registration import"
+        missing = sum(1 for d in record.discrepancies if d.kind == 'missing')
+        return {
+            'filename': record.filename,
+            'rows': record.row_count or 0,
+            'created': record.new_count or 0,
+            'changed': ((record.reregistration_count or 0)
+                + (record.replacement_count or 0)),
+            'disconnected': record.disconnection_count or 0,
+            'missing': missing,
+            'discrepancies': (record.discrepancy_count or 0) - missing,
+            }
 
 
 class Import(Wizard):
@@ -423,13 +488,21 @@ class Import(Wizard):
             Button("Import", 'import_', 'tryton-ok', default=True),
             ])
     import_ = StateTransition()
+    summary = StateView('ric.registration.import.summary',
+        'ric_distributive.registration_import_summary_view_form', [
+            Button("Open the Import", 'open_', 'tryton-forward'),
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
     open_ = StateAction('ric_distributive.act_registration_import_form')
 
     def transition_import_(self):
         RegistrationImport = Pool().get('ric.registration.import')
         self.start.record = RegistrationImport.import_data(
             self.start.file, self.start.filename or 'registration.csv')
-        return 'open_'
+        return 'summary'
+
+    def default_summary(self, fields):
+        return ImportSummary.values(self.start.record)
 
     def do_open_(self, action):
         return action, {'res_id': [self.start.record.id]}

@@ -6,6 +6,7 @@ Each report reads its period from ric.distributive.report.context and
 groups by the columns shown; the list can be grouped further in the
 client and drawn as a graph.
 """
+import datetime as dt
 
 from sql import Literal, Null
 from sql.aggregate import Count, Min, Sum
@@ -16,13 +17,16 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .distributive import DISTRIBUTIVE_TYPES, MOVEMENT_KINDS
+from .registration import DISCREPANCY_KINDS
+
 
 def _context_dates():
     context = Transaction().context
     today = Pool().get('ir.date').today()
     date = context.get('date') or today
     from_date = context.get('from_date') or today.replace(day=1)
-    to_date = context.get('to_date') or today
+    to_date = context.get('to_date') or ReportContext.default_to_date()
     return date, from_date, to_date
 
 
@@ -49,7 +53,12 @@ class ReportContext(ModelView):
 
     @classmethod
     def default_to_date(cls):
-        return Pool().get('ir.date').today()
+        # the period is the current month: the reports of a flow show the
+        # movements planned or dated later in the month too
+        today = Pool().get('ir.date').today()
+        next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(
+            day=1)
+        return next_month - dt.timedelta(days=1)
 
 
 class ClientReport(ModelSQL, ModelView):
@@ -98,7 +107,7 @@ class MovementReport(ModelSQL, ModelView):
     __string__ = "Movement of Distributives"
 
     date = fields.Date("Date")
-    kind = fields.Selection('get_kinds', "Kind")
+    kind = fields.Selection(MOVEMENT_KINDS, "Kind")
     system = fields.Many2One('ric.system', "System")
     network_type = fields.Many2One('ric.network.type', "Network Type")
     count = fields.Integer("Movements")
@@ -109,11 +118,6 @@ class MovementReport(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'ASC'), ('kind', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def get_kinds(cls):
-        from .distributive import MOVEMENT_KINDS
-        return MOVEMENT_KINDS
 
     @classmethod
     def table_query(cls):
@@ -150,15 +154,10 @@ class WarehouseReport(ModelSQL, ModelView):
     location = fields.Many2One('stock.location', "Warehouse")
     system = fields.Many2One('ric.system', "System")
     network_type = fields.Many2One('ric.network.type', "Network Type")
-    type = fields.Selection('get_types', "Type")
+    type = fields.Selection(DISTRIBUTIVE_TYPES, "Type")
     in_stock = fields.Integer("In Stock")
     reserved = fields.Integer("Reserved")
     count = fields.Integer("Total")
-
-    @classmethod
-    def get_types(cls):
-        from .distributive import DISTRIBUTIVE_TYPES
-        return DISTRIBUTIVE_TYPES
 
     @classmethod
     def table_query(cls):
@@ -285,14 +284,9 @@ class DiscrepancyReport(ModelSQL, ModelView):
     __string__ = "Discrepancies with the Registration File"
 
     date = fields.Date("Date")
-    kind = fields.Selection('get_kinds', "Kind")
+    kind = fields.Selection(DISCREPANCY_KINDS, "Kind")
     count = fields.Integer("Discrepancies")
     unresolved = fields.Integer("Unresolved")
-
-    @classmethod
-    def get_kinds(cls):
-        from .registration import DISCREPANCY_KINDS
-        return DISCREPANCY_KINDS
 
     @classmethod
     def table_query(cls):

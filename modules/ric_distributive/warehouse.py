@@ -192,6 +192,16 @@ class Distributive(metaclass=PoolMeta):
         Reservation.close_for_distributives(distributives)
 
 
+class Location(metaclass=PoolMeta):
+    __name__ = 'stock.location'
+
+    def get_rec_name(self, name):
+        # Tryton names a location "[CODE] Name": the codes of the standard
+        # locations (WH, STO, CUS, SUP…) mean nothing on a Russian screen;
+        # the location is still found by its code (search_rec_name)
+        return self.name
+
+
 class ReceiveStart(ModelView):
     "Receive Distributives"
     __name__ = 'ric.distributive.receive.start'

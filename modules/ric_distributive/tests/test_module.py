@@ -6,6 +6,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trytond.modules.ric_base.tests.tools import ListViewTestMixin
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
@@ -110,7 +111,8 @@ class RegistrationFormatMixin:
 
 
 class RicDistributiveTestCase(
-        RegistrationFormatMixin, CompanyTestMixin, ModuleTestCase):
+        ListViewTestMixin, RegistrationFormatMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test RIC Distributive module"
     module = 'ric_distributive'
 
@@ -291,6 +293,18 @@ class RicDistributiveTestCase(
             self.assertEqual(len(Distributive(demo.id).password), 10)
             Reservation.release([reservation])
             self.assertEqual(Distributive(demo.id).state, 'in_stock')
+
+    @with_transaction()
+    def test_report_selections_translatable(self):
+        "The selections of the reports are lists: Tryton translates them"
+        pool = Pool()
+        for name, field in [
+                ('ric.distributive.report.warehouse', 'type'),
+                ('ric.distributive.report.movement', 'kind'),
+                ('ric.registration.report.discrepancy', 'kind')]:
+            Model = pool.get(name)
+            self.assertIsInstance(
+                getattr(Model, field).selection, list, (name, field))
 
 
 del ModuleTestCase

@@ -125,6 +125,40 @@ class RegistrationTestCase(_RegistrationMixin, _DBTestCase):
             self.assertIn('already imported', cm.exception.message)
 
     @with_transaction()
+    def test_import_wizard_summary(self):
+        "The wizard ends on a summary; discrepancies are named by what they are"
+        pool = Pool()
+        Wizard = pool.get('ric.registration.import.wizard', type='wizard')
+        Movement = pool.get('ric.distributive.movement')
+        company = create_company()
+        with set_company(company):
+            prof, local, net3 = self._catalogue()
+            alpha, beta = self._clients('1001', '1002')
+            d1, d2, d3 = self._distributives(prof, local, 'D1', 'D2', 'D3')
+            Movement.create_and_do([{'kind': 'connection',
+                        'distributive': d.id, 'client': alpha.id,
+                        'date': dt.date(2024, 1, 1)} for d in [d1, d2, d3]])
+            session_id, _, _ = Wizard.create()
+            wizard = Wizard(session_id)
+            wizard.start.file = _file(
+                'PROF;N1;LOC;active;1001;2024-02-01',
+                'PROF;D1;LOC;active;1002;2024-02-01',
+                'XXX;D9;LOC;active;1001;2024-02-01')
+            wizard.start.filename = 'three.csv'
+            self.assertEqual(wizard.transition_import_(), 'summary')
+            summary = wizard.default_summary(None)
+            self.assertEqual(summary, {
+                    'filename': 'three.csv', 'rows': 3, 'created': 1,
+                    'changed': 1, 'disconnected': 0, 'missing': 2,
+                    'discrepancies': 1})
+            names = sorted(
+                d.rec_name for d in wizard.start.record.discrepancies)
+            self.assertEqual(names, [
+                    'Missing from the File: PROF D2',
+                    'Missing from the File: PROF D3',
+                    'Unknown System: XXX D9 (line 4)'])
+
+    @with_transaction()
     def test_network_types_written_in_batch(self):
         "The new network types of the distributives are grouped writes"
         pool = Pool()

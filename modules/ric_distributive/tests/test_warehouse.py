@@ -66,4 +66,21 @@ class WarehouseTestCase(_DBTestCase):
             self.assertEqual(d1.state, 'in_stock')
 
 
+
+class LocationNameTestCase(_DBTestCase):
+    "Test the names of the stock locations"
+    module = 'ric_distributive'
+
+    @with_transaction()
+    def test_location_named_without_code(self):
+        "A location is shown by its name and still found by its code"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        ModelData = pool.get('ir.model.data')
+        warehouse = Location(ModelData.get_id('stock', 'location_warehouse'))
+        self.assertEqual(warehouse.code, 'WH')
+        self.assertEqual(warehouse.rec_name, warehouse.name)
+        self.assertIn(warehouse, Location.search([('rec_name', '=', 'WH')]))
+
+
 del _DBTestCase
