@@ -35,7 +35,8 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.wizard import StateAction, StateTransition, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import DuplicateMergeError
 
@@ -723,18 +724,21 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         if domain:
             where &= party.id.in_(Party.search(domain, query=True))
         data = {}
-        cursor.execute(*party.select(
-                party.id, party.name, party.kpp, where=where))
-        for id_, name, kpp in cursor:
-            data[id_] = {'name': name, 'kpp': kpp, 'inn': None,
+        cursor.execute(*party.select(party.id, party.name, where=where))
+        for id_, name in cursor:
+            data[id_] = {'name': name, 'kpp': None, 'inn': None,
                 'phones': [], 'emails': [], 'city': '', 'address': ''}
+        # the INN and the KPP are identifiers (the first active one)
         cursor.execute(*identifier.join(party,
                 condition=identifier.party == party.id
-                ).select(identifier.party, identifier.code_compact,
-                where=where & (identifier.type == 'ru_vat')
-                & (identifier.active == Literal(True))))
-        for id_, code in cursor:
-            data[id_]['inn'] = code
+                ).select(identifier.party, identifier.type,
+                identifier.code_compact,
+                where=where & identifier.type.in_(['ru_vat', 'ru_kpp'])
+                & (identifier.active == Literal(True)),
+                order_by=[identifier.sequence.desc.nulls_last,
+                    identifier.id.desc]))
+        for id_, type_, code in cursor:
+            data[id_]['inn' if type_ == 'ru_vat' else 'kpp'] = code
         cursor.execute(*mechanism.join(party,
                 condition=mechanism.party == party.id
                 ).select(mechanism.party, mechanism.type,
@@ -822,19 +826,74 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         cls.find_duplicates()
 
 
+class FindDuplicatesStart(ModelView):
+    "Find Duplicate Clients"
+    __name__ = 'ric.party.duplicate.find.start'
+    __string__ = "Find Duplicate Clients"
+    clients = fields.Integer("Active Clients", readonly=True,
+        help="The number of active clients compared with each other.")
+    name_threshold = fields.Integer("Name Similarity", readonly=True)
+    address_threshold = fields.Integer("Address Similarity", readonly=True)
+    max_group = fields.Integer("Maximal Group", readonly=True)
+    known = fields.Integer("Known Pairs", readonly=True,
+        help="The pairs recorded already (candidates, merged, linked or "
+        "not duplicates): they are not proposed again.")
+
+
+class FindDuplicatesResult(ModelView):
+    "Duplicate Clients Found"
+    __name__ = 'ric.party.duplicate.find.result'
+    __string__ = "Duplicate Clients Found"
+    created = fields.Integer("New Pairs", readonly=True,
+        help="The candidate pairs this search found and recorded.")
+    candidates = fields.Integer("Candidates to Check", readonly=True,
+        help="All the pairs waiting for a decision, with the new ones.")
+
+
 class FindDuplicates(Wizard):
     "Find Duplicate Clients"
     __name__ = 'ric.party.duplicate.find'
     __string__ = "Find Duplicate Clients"
-    start_state = 'find'
+    start = StateView('ric.party.duplicate.find.start',
+        'ric_party.duplicate_find_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Search", 'find', 'tryton-search', default=True),
+            ])
     find = StateTransition()
+    result = StateView('ric.party.duplicate.find.result',
+        'ric_party.duplicate_find_result_view_form', [
+            Button("Close", 'end', 'tryton-close'),
+            Button("Open Pairs", 'open_', 'tryton-forward', default=True),
+            ])
     open_ = StateAction('ric_party.act_duplicate_form')
+
+    def default_start(self, fields):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Duplicate = pool.get('ric.party.duplicate')
+        Configuration = pool.get('ric.party.configuration')
+        config = Configuration(1)
+        return {
+            'clients': Party.search_count([('is_client', '=', True)]),
+            'name_threshold': config.duplicate_name_threshold,
+            'address_threshold': config.duplicate_address_threshold,
+            'max_group': config.duplicate_max_group,
+            'known': Duplicate.search_count([]),
+            }
 
     def transition_find(self):
         pool = Pool()
         Duplicate = pool.get('ric.party.duplicate')
-        Duplicate.find_duplicates()
-        return 'open_'
+        self.result.created = Duplicate.find_duplicates()
+        self.result.candidates = Duplicate.search_count(
+            [('state', '=', 'candidate')])
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'created': self.result.created,
+            'candidates': self.result.candidates,
+            }
 
     def do_open_(self, action):
         return action, {}

@@ -3,10 +3,12 @@
 import datetime as dt
 from collections import defaultdict, namedtuple
 
-from sql import Null
+from sql import Literal, Null
 from sql.conditionals import Coalesce
+from sql.functions import CurrentTimestamp
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, DictSchemaMixin, Index, ModelSQL, ModelView, Unique,
     fields, tree)
@@ -20,6 +22,18 @@ from .exceptions import RequisitesValidationError
 
 #: the size of the slices of ids of the queries
 _IN_MAX = backend.MAX_QUERY_PARAMS // 2
+#: the party.identifier types of the requisites typed on the client card
+REQUISITE_TYPES = {
+    'inn': 'ru_vat',
+    'kpp': 'ru_kpp',
+    'ogrn': 'ru_ogrn',
+    }
+#: {identifier type: (field of the requisite, valid lengths)}
+REQUISITE_LENGTHS = {
+    'ru_vat': ('inn', (10, 12)),
+    'ru_kpp': ('kpp', (9,)),
+    'ru_ogrn': ('ogrn', (13, 15)),
+    }
 CLIENT_STATUSES = [
     (None, ''),
     ('potential', "Potential"),
@@ -61,6 +75,47 @@ def _check(record, name, inn=None, kpp=None, ogrn=None, bik=None,
             correspondent_account=correspondent_account, record=name)
     except ru.RequisiteError as exception:
         raise RequisitesValidationError(str(exception)) from exception
+
+
+def _light_definition(definition):
+    "Return the field definition with nested views without relation_fields"
+    views = definition.get('views')
+    if not views:
+        return definition
+    definition = dict(definition)
+    definition['views'] = {key: dict(view, fields={
+                name: {k: v for k, v in field.items()
+                    if k != 'relation_fields'}
+                for name, field in view['fields'].items()})
+        for key, view in views.items()}
+    return definition
+
+
+def check_identifier_code(type_, code, party, Party):
+    """Raise RequisitesValidationError when code is not a valid requisite
+    of type_ (see REQUISITE_LENGTHS), saying why and naming party"""
+    if type_ not in REQUISITE_LENGTHS or not code:
+        return
+    name, lengths = REQUISITE_LENGTHS[type_]
+    label = Party.fields_get([name])[name]['string']
+    compact = ru.compact(code)
+    values = {'requisite': label, 'code': code, 'party': party}
+    if len(compact) not in lengths:
+        raise RequisitesValidationError(gettext(
+                'ric_party.msg_requisite_length', length=len(compact),
+                lengths=' / '.join(map(str, lengths)), **values))
+    if type_ == 'ru_kpp':
+        if not ru.is_valid_kpp(compact):
+            raise RequisitesValidationError(gettext(
+                    'ric_party.msg_requisite_kpp_format', **values))
+        return
+    if not compact.isdigit():
+        raise RequisitesValidationError(gettext(
+                'ric_party.msg_requisite_digits', **values))
+    valid = ru.is_valid_inn if type_ == 'ru_vat' else ru.is_valid_ogrn_any
+    if not valid(compact):
+        raise RequisitesValidationError(gettext(
+                'ric_party.msg_requisite_control', **values))
 
 
 class Industry(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
@@ -151,10 +206,23 @@ class Party(metaclass=PoolMeta):
     key_events = fields.One2Many(
         'ric.party.key_event', 'party', "Key Events")
 
-    # Requisites
-    inn = fields.Function(fields.Char("INN"), 'get_inn', searcher='search_inn')
-    kpp = fields.Char("KPP")
-    ogrn = fields.Char("OGRN")
+    # Requisites: typed on the card, stored as party identifiers
+    inn = fields.Function(fields.Char(
+            "INN",
+            help="The taxpayer number: 10 digits for an organisation, 12 for "
+            "an individual."),
+        'get_requisite_codes', setter='set_requisite_codes',
+        searcher='search_requisite_code')
+    kpp = fields.Function(fields.Char(
+            "KPP", help="The tax registration reason code (9 characters)."),
+        'get_requisite_codes', setter='set_requisite_codes',
+        searcher='search_requisite_code')
+    ogrn = fields.Function(fields.Char(
+            "OGRN",
+            help="The state registration number: 13 digits (OGRN) or 15 "
+            "for an individual entrepreneur (OGRNIP)."),
+        'get_requisite_codes', setter='set_requisite_codes',
+        searcher='search_requisite_code')
     legal_address = fields.Many2One(
         'party.address', "Legal Address", ondelete='SET NULL',
         domain=[('party', '=', Eval('id', -1))])
@@ -185,6 +253,39 @@ class Party(metaclass=PoolMeta):
                 Index(t, (t.client_status, Index.Equality())),
                 Index(t, (t.client_number, Index.Equality())),
                 })
+        # one number on the card: the client number of the clients, the
+        # code of the other parties
+        cls.code.states = dict(cls.code.states,
+            invisible=Bool(Eval('is_client')))
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        table_h = cls.__table_handler__(module)
+        # Migration: the KPP and the OGRN were columns of the party, they
+        # are identifiers now
+        columns = [n for n in ['kpp', 'ogrn'] if table_h.column_exist(n)]
+        super().__register__(module)
+        if not columns:
+            return
+        table = cls.__table__()
+        identifier = Identifier.__table__()
+        cursor = Transaction().connection.cursor()
+        for name in columns:
+            type_ = REQUISITE_TYPES[name]
+            column = getattr(table, name)
+            existing = identifier.select(identifier.party,
+                where=identifier.type == type_)
+            cursor.execute(*identifier.insert(
+                    [identifier.party, identifier.type, identifier.code,
+                        identifier.code_compact, identifier.active,
+                        identifier.create_uid, identifier.create_date],
+                    table.select(table.id, Literal(type_), column, column,
+                        Literal(True), Literal(0), CurrentTimestamp(),
+                        where=(column != Null) & (column != '')
+                        & ~table.id.in_(existing))))
+            table_h.drop_column(name)
 
     @classmethod
     def view_attributes(cls):
@@ -192,11 +293,115 @@ class Party(metaclass=PoolMeta):
             ('/form/notebook/page[@id="%s"]' % page, 'states', {
                     'invisible': ~Eval('is_client'),
                     })
-            for page in ['ric_client', 'ric_segments', 'ric_readiness']] + [
-            ('/form/notebook/page[@name="key_events"]', 'states', {
+            for page in ['ric_client', 'ric_segments']] + [
+            ('/form/notebook/page[@name="%s"]' % page, 'states', {
                     'invisible': ~Eval('is_client'),
-                    }),
+                    })
+            for page in ['key_events', 'ric_responsibles']] + [
             ]
+
+    @classmethod
+    def parse_view(cls, tree, type, *args, **kwargs):
+        """Remove the pages of the groups the user is not in and keep the
+        nested list views of the form small
+
+        The definition of a form is cached per groups of users
+        (``fields_view_get``), so the pages are removed on the server.
+        The fields of the nested views lose the ``relation_fields`` (the
+        definition of every field of the target of their many-to-one,
+        used only by the search bar of a list, which a nested list has
+        not): on the client card they were most of its size."""
+        if type == 'form':
+            cls._remove_group_pages(tree)
+        arch, fields_ = super().parse_view(tree, type, *args, **kwargs)
+        if type == 'form':
+            fields_ = {name: _light_definition(definition)
+                for name, definition in fields_.items()}
+        return arch, fields_
+
+    #: {xpath of a page: [xml ids of the groups that see it]}
+    _group_pages = {
+        '/form/notebook/page[@id="accounting"]': [
+            'account.group_account', 'ric_base.group_ric_accountant'],
+        '/form/notebook/page[@id="stock"]': ['stock.group_stock_admin'],
+        '/form/notebook/page[@id="sale"]': ['sale.group_sale_admin'],
+        '/form/notebook/page[@id="relations"]': [
+            'ric_base.group_ric_admin', 'ric_base.group_ric_manager',
+            'party.group_party_admin'],
+        '/form/notebook/page[@name="identifiers"]': [
+            'ric_base.group_ric_admin', 'party.group_party_admin'],
+        }
+
+    @classmethod
+    def _remove_group_pages(cls, tree):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        if Transaction().user == 0:
+            return
+        groups = set(User.get_groups())
+        for xpath, xml_ids in cls._group_pages.items():
+            allowed = set()
+            for xml_id in xml_ids:
+                try:
+                    allowed.add(ModelData.get_id(*xml_id.split('.')))
+                except KeyError:
+                    pass
+            if allowed & groups:
+                continue
+            for element in tree.xpath(xpath):
+                element.getparent().remove(element)
+
+    @classmethod
+    def default_lang(cls, **pattern):
+        "Russian when the configuration gives no language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = super().default_lang(**pattern)
+        if lang is None:
+            langs = Lang.search([('code', '=', 'ru')], limit=1)
+            if langs:
+                lang = langs[0].id
+        return lang
+
+    @classmethod
+    def create(cls, vlist):
+        "Number the new clients without a number, all in one call"
+        vlist = [v.copy() for v in vlist]
+        is_client = cls.default_is_client()
+        missing = [v for v in vlist if v.get('is_client', is_client)
+            and not v.get('client_number')]
+        if missing:
+            for values, number in zip(
+                    missing, cls._new_client_numbers(len(missing))):
+                values['client_number'] = number
+        return super().create(vlist)
+
+    @classmethod
+    def _new_client_numbers(cls, count):
+        Configuration = Pool().get('ric.party.configuration')
+        return Configuration(1).get_client_numbers(count)
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        # a party that becomes a client gets its number
+        actions = iter(args)
+        ids = set()
+        for records, values in zip(actions, actions):
+            if values.get('is_client') and not values.get('client_number'):
+                ids.update(r.id for r in records)
+        if ids:
+            parties = cls.search([
+                    ('id', 'in', list(ids)),
+                    ('client_number', '=', None),
+                    ], order=[('id', 'ASC')])
+            if parties:
+                numbers = cls._new_client_numbers(len(parties))
+                to_write = []
+                for party, number in zip(parties, numbers):
+                    to_write.extend(([party], {'client_number': number}))
+                super().write(*to_write)
 
     @classmethod
     def default_is_client(cls):
@@ -214,32 +419,97 @@ class Party(metaclass=PoolMeta):
         if cls.default_is_client():
             return 'potential'
 
-    def get_inn(self, name):
-        for identifier in self.identifiers:
-            if identifier.type == 'ru_vat' and identifier.active:
-                return identifier.code_compact or identifier.code
+    @classmethod
+    def get_requisite_codes(cls, parties, names):
+        """Return {name: {party id: code}} of the INN, KPP and OGRN
+
+        The code is the compact code of the first active identifier of the
+        type of the requisite (see REQUISITE_TYPES); one query per slice of
+        parties for all the names."""
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        identifier = Identifier.__table__()
+        cursor = Transaction().connection.cursor()
+        in_ = fields.SQL_OPERATORS['in']
+        types = {REQUISITE_TYPES[n]: n for n in names}
+        result = {n: {p.id: None for p in parties} for n in names}
+        for sub_ids in grouped_slice([p.id for p in parties], _IN_MAX):
+            cursor.execute(*identifier.select(
+                    identifier.party, identifier.type,
+                    Coalesce(identifier.code_compact, identifier.code),
+                    where=in_(identifier.party, list(sub_ids))
+                    & identifier.type.in_(list(types))
+                    & (identifier.active == True),  # noqa: E712
+                    order_by=[identifier.sequence.desc.nulls_last,
+                        identifier.id.desc]))
+            # the last row of a party and type is the first identifier
+            for party_id, type_, code in cursor:
+                result[types[type_]][party_id] = code
+        return result
 
     @classmethod
-    def search_inn(cls, name, clause):
+    def set_requisite_codes(cls, parties, name, value, *args):
+        """Store the requisite name of parties as their identifier
+
+        The first active identifier of the type is changed (or deleted
+        when value is empty), one is created when the party has none; the
+        identifier checks the code and names the party when it is wrong.
+        args are more (parties, value) pairs; one search, delete, write
+        and create for all."""
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        type_ = REQUISITE_TYPES[name]
+        actions = iter((parties, value) + args)
+        wanted = {}
+        for records, value in zip(actions, actions):
+            value = ru.compact(value) if value else None
+            for party in records:
+                wanted[party.id] = value
+        existing = {}
+        for sub_ids in grouped_slice(list(wanted), _IN_MAX):
+            for identifier in Identifier.search([
+                        ('party', 'in', list(sub_ids)),
+                        ('type', '=', type_),
+                        ], order=[('sequence', 'DESC NULLS LAST'),
+                        ('id', 'DESC')]):
+                existing[identifier.party.id] = identifier
+        to_create, to_delete = [], []
+        to_write = defaultdict(list)
+        for party_id, value in wanted.items():
+            identifier = existing.get(party_id)
+            if not value:
+                if identifier:
+                    to_delete.append(identifier)
+            elif identifier:
+                if (identifier.code_compact or identifier.code) != value:
+                    to_write[value].append(identifier)
+            else:
+                to_create.append(
+                    {'party': party_id, 'type': type_, 'code': value})
+        if to_delete:
+            Identifier.delete(to_delete)
+        if to_write:
+            Identifier.write(*[x for value, identifiers in to_write.items()
+                    for x in (identifiers, {'code': value})])
+        if to_create:
+            Identifier.create(to_create)
+
+    @classmethod
+    def search_requisite_code(cls, name, clause):
         _, operator, value, *extra = clause
         if isinstance(value, str) and operator in {'=', '!='}:
             value = ru.compact(value)
         return [('identifiers', 'where', [
-                    ('type', '=', 'ru_vat'),
+                    ('type', '=', REQUISITE_TYPES[name]),
                     ('code_compact', operator, value, *extra),
                     ])]
 
-    def get_counterparty(self, name):
-        if not self.is_client:
-            return None
-        return self.get_counterparties([self], None)[self.id].id
-
     @classmethod
-    def validate_fields(cls, parties, field_names):
-        super().validate_fields(parties, field_names)
-        if not field_names or {'kpp', 'ogrn'} & field_names:
-            for party in parties:
-                _check(party, party.rec_name, kpp=party.kpp, ogrn=party.ogrn)
+    def get_counterparty(cls, parties, name):
+        clients = [p for p in parties if p.is_client]
+        counterparties = cls.get_counterparties(clients, None)
+        return {p.id: counterparties[p.id].id if p.id in counterparties
+            else None for p in parties}
 
     @classmethod
     def copy(cls, parties, default=None):
@@ -637,14 +907,16 @@ class Responsible(ModelSQL, ModelView):
     def default_date_from(cls):
         return Pool().get('ir.date').today()
 
-    def get_department(self, name):
-        if self.employee.department:
-            return self.employee.department.id
+    @classmethod
+    def get_department(cls, lines, name):
+        return {l.id: l.employee.department.id
+            if l.employee.department else None for l in lines}
 
-    def get_current(self, name):
+    @classmethod
+    def get_current(cls, lines, name):
         today = Pool().get('ir.date').today()
-        return ((not self.date_from or self.date_from <= today)
-            and (not self.date_to or self.date_to >= today))
+        return {l.id: ((not l.date_from or l.date_from <= today)
+                and (not l.date_to or l.date_to >= today)) for l in lines}
 
     @classmethod
     def search_current(cls, name, clause):
@@ -721,6 +993,29 @@ class Address(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.party, Index.Range())))
+
+
+class Identifier(metaclass=PoolMeta):
+    __name__ = 'party.identifier'
+
+    def pre_validate(self):
+        # before the generic check of Tryton, which does not say why
+        check_identifier_code(self.type, self.code,
+            self.party.rec_name if self.party and self.party.id
+            and self.party.id > 0 else '',
+            Pool().get('party.party'))
+        super().pre_validate()
+
+    @classmethod
+    def validate_fields(cls, identifiers, field_names):
+        "Check the INN, KPP and OGRN saying why they are wrong"
+        Party = Pool().get('party.party')
+        if not field_names or {'type', 'code'} & field_names:
+            for identifier in identifiers:
+                check_identifier_code(identifier.type, identifier.code,
+                    identifier.party.rec_name if identifier.party else '',
+                    Party)
+        super().validate_fields(identifiers, field_names)
 
 
 class PartyReplace(metaclass=PoolMeta):

@@ -226,20 +226,38 @@ class Party(metaclass=PoolMeta):
                     },
                 })
 
-    def get_readiness_missing(self, name):
+    @classmethod
+    def get_readiness_missing(cls, parties, name):
+        """Return {party id: the first stage not reached and its missing
+        items}
+
+        The stages and their requirements are read once for all parties
+        and the data of the parties is read by the prefetch of their
+        records: a constant number of queries."""
         pool = Pool()
         Stage = pool.get('ric.party.readiness.stage')
+        Requirement = pool.get('ric.party.readiness.requirement')
         Date = pool.get('ir.date')
         today = Date.today()
-        confirmations = {c.item: c.date for c in self.readiness_confirmations}
-        labels = dict(READINESS_ITEMS)
-        for stage in Stage.search([]):
-            missing = [labels[r.item] for r in stage.requirements
-                if not item_ready(self, r.item, r.max_age, today,
-                    confirmations)]
-            if missing:
-                return '%s: %s' % (stage.name, ', '.join(missing))
-        return ''
+        labels = dict(Requirement.fields_get(['item'])['item']['selection'])
+        stages = [(s.name, [(r.item, r.max_age) for r in s.requirements])
+            for s in Stage.search([])]
+        result = {}
+        for party in parties:
+            result[party.id] = ''
+            if not party.is_client:
+                continue
+            confirmations = {
+                c.item: c.date for c in party.readiness_confirmations}
+            for stage_name, requirements in stages:
+                missing = [labels[item] for item, max_age in requirements
+                    if not item_ready(party, item, max_age, today,
+                        confirmations)]
+                if missing:
+                    result[party.id] = '%s: %s' % (
+                        stage_name, ', '.join(missing))
+                    break
+        return result
 
     @classmethod
     @ModelView.button

@@ -12,6 +12,7 @@ from trytond.modules.ric_base.exceptions import EncodingError, ReadError
 from trytond.modules.ric_base.requisites import is_valid_inn
 from trytond.modules.ric_party.exceptions import ClientImportError
 from trytond.modules.ric_party import import_ as import_module
+from trytond.modules.ric_party import party as party_module
 from trytond.modules.ric_party.import_ import check_row, name_city_key
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -319,6 +320,8 @@ class ImportTestCase(TestCase):
                 return counter.count, import_
 
             patch.object(import_module, '_IN_MAX', 1000).start()
+            # the requisites of the parties are read in slices too
+            patch.object(party_module, '_IN_MAX', 1000).start()
             self.addCleanup(patch.stopall)
             run(range(210, 220))  # warm the caches
             for first, second, status in [

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from trytond.modules.ric_base.tests.tools import ListViewTestMixin
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_company
 from trytond.pool import Pool
@@ -13,7 +14,8 @@ from trytond.tests.test_tryton import (
 D = dt.date
 
 
-class RicPartyTestCase(CompanyTestMixin, ModuleTestCase):
+class RicPartyTestCase(
+        ListViewTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test RIC Party module"
     module = 'ric_party'
 
@@ -249,14 +251,17 @@ class RicPartyTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_client_card_report(self):
-        "The client card is printed as ODT"
+        "The client card is printed as ODT on demand"
         pool = Pool()
         Report = pool.get('ric.party.card', type='report')
         Contact = pool.get('ric.party.contact')
+        ModelData = pool.get('ir.model.data')
         client = self._client("ООО «Ромашка»", client_number='193254')
         Contact.create([{'party': client.id, 'name': "Иванов Иван",
                     'decision_maker': True}])
-        oext, content, _, name = Report.execute([client.id], {})
+        oext, content, _, name = Report.execute([client.id], {
+                'action_id': ModelData.get_id(
+                    'ric_party', 'report_client_card_odt')})
         self.assertEqual(oext, 'odt')
         self.assertTrue(content)
 
