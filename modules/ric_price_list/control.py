@@ -1,5 +1,6 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -14,7 +15,6 @@ from trytond.model import Index, Model, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.exceptions import UserWarning
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -42,6 +42,32 @@ def _percent(price, list_price):
     return ratio((price - list_price) * 100, list_price, digits=2)
 
 
+def _month(offset):
+    "The first day of the month offset months from today's"
+    today = Pool().get('ir.date').today()
+    month = today.year * 12 + today.month - 1 + offset
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+class CurrencyMixin:
+    """The currency of a report row: its company's, else the context's
+    company's (the amounts show the digits of the currency)"""
+    __slots__ = ()
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'get_currency')
+
+    @classmethod
+    def get_currency(cls, records, name):
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = Transaction().context.get('company')
+        default = (Company(company).currency.id
+            if company and company > 0 else None)
+        return {r.id: (r.company.currency.id
+                if getattr(r, 'company', None) else default)
+            for r in records}
+
+
 class PriceApproval(Workflow, ModelSQL, ModelView):
     "Price Approval"
     __name__ = 'ric.price.approval'
@@ -67,12 +93,12 @@ class PriceApproval(Workflow, ModelSQL, ModelView):
     currency = fields.Function(fields.Many2One(
             'currency.currency', "Currency"), 'on_change_with_currency')
     proposed_price = Monetary("Proposed Price", currency='currency',
-        digits=price_digits, required=True, states=_states)
+        digits='currency', required=True, states=_states)
     list_price = Monetary("List Price", currency='currency',
-        digits=price_digits, readonly=True,
+        digits='currency', readonly=True,
         help="The price of the client's price list when requested.")
     difference = fields.Function(Monetary("Difference", currency='currency',
-            digits=price_digits), 'get_difference')
+            digits='currency'), 'get_difference')
     percent = fields.Function(fields.Numeric("Change %", digits=(16, 2)),
         'get_difference')
     exceeding = fields.Function(fields.Boolean("Exceeding"), 'get_difference')
@@ -455,8 +481,53 @@ class ComparisonContext(ModelView):
     def default_only_changed(cls):
         return False
 
+    @classmethod
+    def _default_versions(cls):
+        """The main tariff price list and, to compare, its version valid
+        today (B) and the valid version before it (A)"""
+        pool = Pool()
+        PriceList = pool.get('product.price_list')
+        Version = pool.get('ric.price_list.version')
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        domain = [('ric_type', '=', 'main')]
+        if context.get('company'):
+            domain.append(('company', '=', context['company']))
+        price_lists = PriceList.search(domain, order=[('id', 'ASC')], limit=1)
+        if not price_lists:
+            return None, None, None
+        price_list, = price_lists
+        today = Date.today()
+        key = (price_list.id, today)
+        current = PriceList.get_valid_versions([key])[key]
+        previous = None
+        if current:
+            earlier = Version.search([
+                    ('price_list', '=', price_list.id),
+                    ('state', 'in', ['approved', 'closed']),
+                    ('start_date', '<', Version(current).start_date),
+                    ], order=[('start_date', 'DESC')], limit=1)
+            previous = earlier[0].id if earlier else None
+        return price_list.id, previous or current, current
 
-class Comparison(ModelSQL, ModelView):
+    @classmethod
+    def default_price_list_a(cls):
+        return cls._default_versions()[0]
+
+    @classmethod
+    def default_price_list_b(cls):
+        return cls._default_versions()[0]
+
+    @classmethod
+    def default_version_a(cls):
+        return cls._default_versions()[1]
+
+    @classmethod
+    def default_version_b(cls):
+        return cls._default_versions()[2]
+
+
+class Comparison(CurrencyMixin, ModelSQL, ModelView):
     "Price List Comparison"
     __name__ = 'ric.price_list.comparison'
     __string__ = "Price List Comparison"
@@ -475,19 +546,19 @@ class Comparison(ModelSQL, ModelView):
     line_a = fields.Many2One('product.price_list.line', "Line A")
     line_b = fields.Many2One('product.price_list.line', "Line B")
     maintenance_a = fields.Function(fields.Numeric(
-            "Maintenance A", digits=price_digits), 'get_prices')
+            "Maintenance A", digits='currency'), 'get_prices')
     maintenance_b = fields.Function(fields.Numeric(
-            "Maintenance B", digits=price_digits), 'get_prices')
+            "Maintenance B", digits='currency'), 'get_prices')
     maintenance_difference = fields.Function(fields.Numeric(
-            "Maintenance Difference", digits=price_digits), 'get_prices')
+            "Maintenance Difference", digits='currency'), 'get_prices')
     maintenance_percent = fields.Function(fields.Numeric(
             "Maintenance Change %", digits=(16, 2)), 'get_prices')
     sale_a = fields.Function(fields.Numeric(
-            "Sale A", digits=price_digits), 'get_prices')
+            "Sale A", digits='currency'), 'get_prices')
     sale_b = fields.Function(fields.Numeric(
-            "Sale B", digits=price_digits), 'get_prices')
+            "Sale B", digits='currency'), 'get_prices')
     sale_difference = fields.Function(fields.Numeric(
-            "Sale Difference", digits=price_digits), 'get_prices')
+            "Sale Difference", digits='currency'), 'get_prices')
     sale_percent = fields.Function(fields.Numeric(
             "Sale Change %", digits=(16, 2)), 'get_prices')
 
@@ -597,8 +668,16 @@ class ControlContext(ModelView):
     def default_company(cls):
         return Transaction().context.get('company')
 
+    @classmethod
+    def default_from_date(cls):
+        return _month(0)
 
-class ControlReport(ModelSQL, ModelView):
+    @classmethod
+    def default_to_date(cls):
+        return _month(1) - dt.timedelta(days=1)
+
+
+class ControlReport(CurrencyMixin, ModelSQL, ModelView):
     "Price Exceeding Control"
     __name__ = 'ric.price_list.control.report'
     __string__ = "Price Exceeding Control"
@@ -615,11 +694,11 @@ class ControlReport(ModelSQL, ModelView):
     network_type = fields.Many2One('ric.network.type', "Network Type")
     date = fields.Date("Date")
     price = fields.Function(fields.Numeric(
-            "Price", digits=price_digits), 'get_amounts')
+            "Price", digits='currency'), 'get_amounts')
     list_price = fields.Function(fields.Numeric(
-            "List Price", digits=price_digits), 'get_amounts')
+            "List Price", digits='currency'), 'get_amounts')
     difference = fields.Function(fields.Numeric(
-            "Difference", digits=price_digits), 'get_amounts')
+            "Difference", digits='currency'), 'get_amounts')
     percent = fields.Function(fields.Numeric(
             "Change %", digits=(16, 2)), 'get_amounts')
     approved = fields.Function(fields.Boolean("Approved"), 'get_amounts')
@@ -752,8 +831,21 @@ class CoefficientContext(ModelView):
     def default_group_by(cls):
         return 'month'
 
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
 
-class Coefficient(ModelSQL, ModelView):
+    @classmethod
+    def default_from_date(cls):
+        # a year of months, the coefficient is followed over time
+        return _month(-11)
+
+    @classmethod
+    def default_to_date(cls):
+        return _month(1) - dt.timedelta(days=1)
+
+
+class Coefficient(CurrencyMixin, ModelSQL, ModelView):
     """Price-List Coefficient
 
     The billed amount divided by the list amount of the same distributives
@@ -766,9 +858,9 @@ class Coefficient(ModelSQL, ModelView):
     employee = fields.Many2One('company.employee', "Employee")
     date = fields.Date("Month")
     billed_amount = fields.Function(fields.Numeric(
-            "Billed Amount", digits=(16, 2)), 'get_amounts')
+            "Billed Amount", digits='currency'), 'get_amounts')
     list_amount = fields.Function(fields.Numeric(
-            "List Amount", digits=(16, 2)), 'get_amounts')
+            "List Amount", digits='currency'), 'get_amounts')
     coefficient = fields.Function(fields.Numeric(
             "Coefficient", digits=(16, 4)), 'get_amounts')
 

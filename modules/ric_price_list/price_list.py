@@ -9,7 +9,6 @@ from sql.aggregate import Count
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.product import price_digits
 from trytond.modules.ric_base.batch import id_slices, in_ids
 from trytond.modules.ric_base.model import CodeNameMixin
 from trytond.pool import Pool, PoolMeta
@@ -17,7 +16,9 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools.decimal_ import DecimalNull
 from trytond.transaction import Transaction
 
-from .pricing import KINDS, overlaps, round_amount, select_period
+from .pricing import (
+    FORMULA_NAMES, KINDS, describe_formula, overlaps, round_amount,
+    select_period)
 
 RIC_TYPES = [
     (None, ""),
@@ -111,8 +112,12 @@ class PriceList(CodeNameMixin, metaclass=PoolMeta):
         return context
 
     def round_price(self, value):
-        "Round a computed price with the rounding of the price list"
-        return round_amount(value, self.rounding)
+        """Round a computed price with the rounding of the price list, at
+        most to the digits of its currency (prices are money)"""
+        value = round_amount(value, self.rounding)
+        if value is not None and self.currency:
+            value = self.currency.round(value)
+        return value
 
     def compute(self, product, quantity, uom, pattern=None):
         "Use the valid version's prices of a tariff for sales of products"
@@ -806,8 +811,15 @@ class PriceListLine(metaclass=PoolMeta):
             ], "Price Type", states=_states,
         help="A fixed price is entered; a formula computes the prices from "
         "base_price, local_price and coefficient.")
+    formula_description = fields.Function(fields.Char(
+            "Formula in Words",
+            states={'invisible': Eval('price_type') != 'formula'},
+            help="The formula with the names of its prices and coefficient."),
+        'on_change_with_formula_description')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
     maintenance_price = fields.Numeric(
-        "Maintenance Price", digits=price_digits,
+        "Maintenance Price", digits='currency',
         states={
             'readonly': (_states['readonly']
                 | (Eval('price_type') == 'formula')),
@@ -815,7 +827,7 @@ class PriceListLine(metaclass=PoolMeta):
             },
         help="The monthly price of the maintenance.")
     sale_price = fields.Numeric(
-        "Sale Price", digits=price_digits,
+        "Sale Price", digits='currency',
         states={
             'readonly': (_states['readonly']
                 | (Eval('price_type') == 'formula')),
@@ -850,6 +862,18 @@ class PriceListLine(metaclass=PoolMeta):
     def on_change_with_version_state(self, name=None):
         if self.version:
             return self.version.state
+
+    @fields.depends('price_list', '_parent_price_list.currency')
+    def on_change_with_currency(self, name=None):
+        if self.price_list and getattr(self.price_list, 'currency', None):
+            return self.price_list.currency
+
+    @fields.depends('price_type', 'formula')
+    def on_change_with_formula_description(self, name=None):
+        if self.price_type == 'formula' and self.formula:
+            return describe_formula(self.formula, {
+                    n: gettext('ric_price_list.msg_formula_%s' % n)
+                    for n in FORMULA_NAMES})
 
     @fields.depends('version', '_parent_version.price_list')
     def on_change_version(self):

@@ -5,6 +5,7 @@
 They do not touch the database so that the spine API and its unit tests
 share the same rules.
 """
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 KINDS = ('maintenance', 'sale')
@@ -71,3 +72,31 @@ def ratio(numerator, denominator, digits=4):
     exp = Decimal(1).scaleb(-digits)
     return (Decimal(numerator) / Decimal(denominator)).quantize(
         exp, rounding=ROUND_HALF_UP)
+
+
+#: the names a formula of a tariff line may use, in the order of their
+#: description (the keys of describe_formula's names)
+FORMULA_NAMES = ('base_price', 'local_price', 'coefficient', 'unit_price')
+_FORMULA_TOKEN = re.compile(r'[A-Za-z_][A-Za-z_0-9]*|\d+(?:[.,]\d+)?|\S')
+_OPERATORS = {'*': '×', '/': '÷', '-': '−', '+': '+', '(': '(', ')': ')'}
+
+
+def describe_formula(formula, names):
+    """Return formula in words: each name replaced by names[name] (its
+    description), numbers with a decimal comma, operators as signs.
+
+    ``describe_formula('local_price * 1.15', {'local_price': 'цена'})``
+    gives ``'цена × 1,15'``; unknown names are kept as they are.
+    """
+    if not formula:
+        return ''
+    words = []
+    for token in _FORMULA_TOKEN.findall(formula):
+        if token in names:
+            words.append(names[token])
+        elif token[0].isdigit():
+            words.append(token.replace('.', ','))
+        else:
+            words.append(_OPERATORS.get(token, token))
+    text = ' '.join(words)
+    return text.replace('( ', '(').replace(' )', ')')

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ric_base.tests.tools import count_queries
+from trytond.modules.ric_base.tests.tools import (
+    ListViewTestMixin, count_queries)
 from trytond.modules.ric_price_list import parser, pricing
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -67,6 +68,30 @@ class PricingTestCase(TestCase):
         self.assertEqual(pricing.ratio(D('90'), D('100')), D('0.9000'))
         self.assertIsNone(pricing.ratio(D('90'), D('0')))
         self.assertIsNone(pricing.ratio(None, D('1')))
+
+    def test_describe_formula(self):
+        "A formula in words: names described, decimal comma, signs"
+        names = {'local_price': "цена локальной версии",
+            'coefficient': "коэффициент"}
+        self.assertEqual(
+            pricing.describe_formula('local_price * coefficient', names),
+            "цена локальной версии × коэффициент")
+        self.assertEqual(
+            pricing.describe_formula('(local_price+100)*1.15', names),
+            "(цена локальной версии + 100) × 1,15")
+        self.assertEqual(pricing.describe_formula('', names), '')
+        self.assertEqual(
+            pricing.describe_formula('other / 2', names), "other ÷ 2")
+
+    @given(st.lists(st.sampled_from(
+                ['base_price', 'local_price', 'coefficient', '*', '/', '+',
+                    '-', '(', ')', '1.5', '10']), max_size=12))
+    def test_describe_formula_names_replaced(self, tokens):
+        "No name of a formula is left in its description"
+        names = {n: 'N' for n in pricing.FORMULA_NAMES}
+        text = pricing.describe_formula(' '.join(tokens), names)
+        for name in pricing.FORMULA_NAMES:
+            self.assertNotIn(name, text)
 
 
 HEADER = ['name', 'system', 'network_type', 'kit', 'product',
@@ -202,7 +227,7 @@ class ParserTestCase(TestCase):
         self.assertEqual(cm.exception.column, 'maintenance_price')
 
 
-class RicPriceListTestCase(ModuleTestCase):
+class RicPriceListTestCase(ListViewTestMixin, ModuleTestCase):
     "Test RIC Price List module"
     module = 'ric_price_list'
 
@@ -472,6 +497,37 @@ class RicPriceListTestCase(ModuleTestCase):
                 self.assertEqual(row.billed_amount, D('16000.00'))
                 self.assertEqual(row.list_amount, D('17000.00'))
                 self.assertEqual(row.coefficient, D('0.9412'))
+
+    @with_transaction()
+    def test_prices_in_currency_digits(self):
+        "Prices show and round to the digits of the currency"
+        pool = Pool()
+        Line = pool.get('product.price_list.line')
+        self.assertEqual(Line.maintenance_price.digits, 'currency')
+        self.assertEqual(Line.sale_price.digits, 'currency')
+        for name in ['ric.price_list.comparison',
+                'ric.price_list.control.report', 'ric.price_list.coefficient',
+                'ric.price.approval']:
+            Model = pool.get(name)
+            self.assertIn('currency', Model._fields, name)
+        company = create_company()
+        with set_company(company):
+            price_list = self._price_list(
+                company, "Прейскурант", 'MAIN', rounding=None)
+            self.assertEqual(
+                price_list.round_price(D('12680.4567')), D('12680.46'))
+            self.assertEqual(price_list.rec_name, "Прейскурант")
+            prof, buh, local, net = self._catalogue()
+            version = self._version(price_list, dt.date(2026, 1, 1), [{
+                        'item_type': 'system', 'system': prof.id,
+                        'network_type': net.id, 'price_type': 'formula',
+                        'formula': 'local_price * coefficient'}],
+                approve=False)
+            line, = version.lines
+            self.assertEqual(line.currency, company.currency)
+            self.assertEqual(line.formula_description,
+                "the price of the local version of the system"
+                " × the coefficient of the network type")
 
 
 del ModuleTestCase
