@@ -1,14 +1,32 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Browser test: the Tryton web client (sao 8.0) against a demo server.
+"""Browser test: every menu entry of every role in the web client (sao 8.0).
 
 The test creates a database with every module of the suite activated and
-the demo data (on the backend of the run: SQLite or PostgreSQL), starts
-trytond serving sao on a free port, and drives Debian's Chromium with
-Playwright: a manager logs in, looks at the main menu, opens the Parties
-list, a party form and an invoice form; every screen is in Russian.
-Screenshots are kept in $RIC_ARTIFACTS (artifacts/ by default).
+the demo data (on the backend of the run: SQLite or PostgreSQL), starts one
+trytond serving sao on a free port and one Debian Chromium driven by
+Playwright.  For each role of the demo (the administrator last) it logs in,
+lists the menu entries the role sees (suite and official modules alike) and
+opens each of them the way a click in the menu does, then fails on
+
+* a JavaScript error (uncaught exception, jQuery deferred exception,
+  console error) or a resource the server does not serve (custom.js…);
+* a server error or a user error shown while the screen opens;
+* a screen still «Обработка» (or still loading) after a time-out;
+* a Latin word outside ``tests/browser_allowlist.txt`` on the screen: the
+  window title, the tab (labels, columns, buttons, tabs and the records
+  shown: codes left as names are caught too) and any dialog;
+* a dialog at login (the module configuration wizard) and a title that is
+  not the RIC Express brand.
+
+A menu entry a role shares with a role tested before is opened once: the
+least privileged roles come first so that each entry is opened with the
+access rights of a role that works with it.  SQLite tests every role,
+PostgreSQL the manager (``RIC_BROWSER_ROLES`` overrides, space separated).
+Screenshots of every screen are kept in $RIC_ARTIFACTS (artifacts/ by
+default), under browser-<backend>/.
 """
+import base64
 import json
 import os
 import re
@@ -28,20 +46,18 @@ SAO_ROOT = os.environ.get(
     'RIC_SAO_ROOT', os.path.join(ROOT, 'var', 'sao', 'package'))
 ARTIFACTS = os.environ.get('RIC_ARTIFACTS', os.path.join(ROOT, 'artifacts'))
 CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+ALLOWLIST = os.path.join(os.path.dirname(__file__), 'browser_allowlist.txt')
 PASSWORD = 'ric-demo-2026'
-# Latin words allowed on a Russian screen: codes, abbreviations, brands
-ALLOWED_LATIN = {
-    'E-mail', 'Email', 'ID', 'URL', 'IBAN', 'BIC', 'SWIFT', 'VAT', 'UTC',
-    'ConsultantPlus', 'Tryton', 'RUB', 'OK', 'CSV', 'XLSX', 'PDF', 'ODT',
-    'DOCX', 'XML', 'JSON', 'Web', 'SIP', 'ru_vat', 'sao', 'Ctrl', 'Shift',
-    'Alt', 'Enter', 'Esc', 'Tab', 'Del', 'F1', 'F2', 'F3',
-    }
-
-# What the server translates on a form: labels, tabs, separators, columns,
-# the form title and the buttons of the view (not the client's toolbar)
-FORM_LABELS = ', '.join('.tab-pane.active ' + s for s in [
-        '.form label', '.form .nav-tabs a', '.form .form-separator label',
-        '.form th', '.form button', '.title'])
+ADMIN_PASSWORD = 'admin-ric-2026'
+URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+BACKEND = 'postgresql' if URI.startswith('postgresql') else 'sqlite'
+# the least privileged first: a shared entry is opened by the first role
+ALL_ROLES = ['hotline', 'remote', 'service', 'sales', 'accountant',
+    'manager', 'director', 'admin']
+ROLES = os.environ.get('RIC_BROWSER_ROLES', '').split() or (
+    ALL_ROLES if BACKEND == 'sqlite' else ['manager'])
+#: seconds a screen may take to open
+SCREEN_TIMEOUT = float(os.environ.get('RIC_BROWSER_SCREEN_TIMEOUT', 30))
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,30 +69,115 @@ pytestmark = [
     ]
 
 
+def read_allowlist(path=ALLOWLIST):
+    "Return the allowed Latin words and the exempt menu paths"
+    words, menus = set(), set()
+    with open(path, encoding='utf-8') as fp:
+        for line in fp:
+            line = line.split('#', 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith('menu:'):
+                menus.add(line[len('menu:'):].strip())
+            else:
+                words.add(line)
+    return words, menus
+
+
+ALLOWED_LATIN, EXEMPT_MENUS = read_allowlist()
+_NOT_WORDS = re.compile(
+    r'\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:ru|com|org|example)\b'
+    # the names of the files a user loaded
+    r'|\b[\w.-]+\.(?:csv|txt|xlsx|xls|odt|pdf|docx|xml|json|zip)\b', re.I)
+_LATIN_WORD = re.compile(r'[A-Za-z][A-Za-z0-9_\-]*[A-Za-z0-9]')
+
+
+#: a code shown in square brackets before a name: «[WH] Склад»
+_BRACKET_CODE = re.compile(r'\[([A-Z0-9][A-Z0-9_\-]*)\]')
+#: the codes and numbers of the data (sub-host RK, distributive DEMO-01,
+#: system PROF): upper case, digits and dashes; a label is never written so
+_DATA_CODE = re.compile(r'[A-Z0-9][A-Z0-9\-]*')
+
+
+def english_words(texts, allowed=ALLOWED_LATIN):
+    "Return the Latin words of texts that are not allowed on a Russian UI"
+    found = set()
+    for text in texts:
+        text = _NOT_WORDS.sub(' ', text or '')
+        # a code in brackets before a name is a code left as a name
+        found.update(_BRACKET_CODE.findall(text))
+        text = _BRACKET_CODE.sub(' ', text)
+        for word in _LATIN_WORD.findall(text):
+            if word in allowed or word.strip('-') in allowed:
+                continue
+            if _DATA_CODE.fullmatch(word):
+                continue
+            found.add(word)
+    return found
+
+
+def test_english_words():
+    "The check finds words and codes, not e-mails or allowed words"
+    assert english_words(['Decision maker: Готовность']) == {
+        'Decision', 'maker'}
+    assert english_words(['sales_potential_high', '[WH] Склад']) == {
+        'sales_potential_high', 'WH'}
+    assert not english_words(['ООО «Ромашка», info@ric.example, ИНН, PDF'])
+    assert not english_words(['ConsultantPlus, Ctrl+F, 12 680,00 ₽'])
+    # codes and numbers of the data are not words
+    assert not english_words(['RK', 'DEMO-01', 'PROF 100231', 'NET3',
+            'registration_sample.csv'])
+    assert english_words(['Network Type: NET3']) == {'Network', 'Type'}
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
 
 
+class RPC:
+    "A JSON-RPC session of one user on the test server"
+
+    def __init__(self, url, database, login, password):
+        self.url = url + database + '/'
+        result = self._post(self.url + 'rpc/', {
+                'method': 'common.db.login', 'id': 1,
+                'params': [login, {'password': password}, 'ru']})
+        user_id, session = result[:2]
+        self.auth = 'Session ' + base64.b64encode(
+            ('%s:%s:%s' % (login, user_id, session)).encode()).decode()
+
+    def _post(self, url, data, auth=None):
+        headers = {'Content-Type': 'application/json'}
+        if auth:
+            headers['Authorization'] = auth
+        response = urllib.request.urlopen(urllib.request.Request(
+                url, data=json.dumps(data).encode(), headers=headers),
+            timeout=60)
+        answer = json.loads(response.read())
+        if answer.get('error'):
+            raise RuntimeError(answer['error'])
+        return answer['result']
+
+    def __call__(self, method, *params):
+        return self._post(self.url + 'rpc/', {
+                'method': method, 'id': 1,
+                'params': list(params) + [{'language': 'ru'}]},
+            auth=self.auth)
+
+
 def wait_ready(url, database, process, log, timeout=300):
     """Wait until the server answers a login: the HTTP server may listen
     before the pool of the database is initialised."""
-    request = json.dumps({
-            'method': 'common.db.login', 'id': 1,
-            'params': ['manager', {'password': PASSWORD}, 'ru']}).encode()
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if process.poll() is not None:
             raise RuntimeError("trytond exited, see %s" % log)
         try:
-            response = urllib.request.urlopen(urllib.request.Request(
-                    url + database + '/session/login', data=request,
-                    headers={'Content-Type': 'application/json'}),
-                timeout=30)
-            if 'result' in json.loads(response.read()):
-                return
-        except (OSError, ValueError):
+            RPC(url, database, 'manager', PASSWORD)
+            return
+        except (OSError, ValueError, RuntimeError):
             pass
         time.sleep(1)
     raise RuntimeError("trytond not ready after %ss, see %s" % (
@@ -85,10 +186,14 @@ def wait_ready(url, database, process, log, timeout=300):
 
 @pytest.fixture(scope='module')
 def server():
-    uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+    if os.environ.get('RIC_BROWSER_SERVER'):
+        # a running server ("URL DATABASE LOG") while writing the test
+        url, database, log = os.environ['RIC_BROWSER_SERVER'].split()
+        yield url, database, log
+        return
     workdir = tempfile.mkdtemp(prefix='ric-browser-')
     port = free_port()
-    if uri.startswith('postgresql'):
+    if BACKEND == 'postgresql':
         database = 'test_%s_browser' % os.environ.get(
             'RIC_TEST_RUN', os.getpid())
     else:
@@ -98,150 +203,383 @@ def server():
     for key in ('TRYTOND_DATABASE__URI', 'DB_NAME', 'DB_CACHE'):
         env.pop(key, None)
     subprocess.run([sys.executable, os.path.join(SCRIPTS, 'make_config.py'),
-            '--output', config, '--uri', uri, '--path', workdir,
+            '--output', config, '--uri', URI, '--path', workdir,
             '--listen', '127.0.0.1:%s' % port, '--web-root', SAO_ROOT,
             '--no-database-list'],
         check=True, env=env)
+    started = time.monotonic()
     subprocess.run([sys.executable,
             os.path.join(SCRIPTS, 'create_database.py'),
             '-c', config, '-d', database, '-l', 'ru',
-            '--password', 'admin-ric-2026'],
+            '--password', ADMIN_PASSWORD],
         check=True, env=env, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, os.path.join(SCRIPTS, 'demo_data.py'),
             '-c', config, '-d', database,
             '--scale', os.environ.get('RIC_BROWSER_SCALE', '1')],
         check=True, env=env)
+    print('browser test database (%s): %.0f s' % (
+            BACKEND, time.monotonic() - started))
     log = open(os.path.join(workdir, 'trytond.log'), 'w')
     process = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), 'trytond'),
             '-c', config, '-d', database],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = 'http://127.0.0.1:%s/' % port
-    wait_ready(url, database, process, log.name)
     try:
+        wait_ready(url, database, process, log.name)
         yield url, database, log.name
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
-        if uri.startswith('postgresql'):
+        if BACKEND == 'postgresql':
             subprocess.run([sys.executable,
                     os.path.join(SCRIPTS, 'drop_test_databases.py'),
-                    uri, database])
+                    URI, database])
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope='module')
-def page(server):
+def browser(server):
     from playwright.sync_api import sync_playwright
-    url, database, server_log = server
-    os.makedirs(ARTIFACTS, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=[
                 '--no-sandbox', '--disable-gpu', '--disable-quic',
                 '--no-first-run', '--disable-background-networking',
                 '--disable-component-update', '--disable-sync'])
-        context = browser.new_context(
-            viewport={'width': 1600, 'height': 1000}, locale='ru-RU')
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        try:
-            page.goto(url + '#' + database)
-            # the form is disabled while the client talks to the server
-            page.wait_for_selector(
-                '.login-dialog #login:not([disabled])', timeout=60000)
-            database_input = page.locator('.login-dialog input#database')
-
-            def fill_database():
-                # sao may fill (or clear) the field from the URL while it
-                # starts: check it again just before logging in
-                if (database_input.is_visible()
-                        and database_input.input_value() != database):
-                    database_input.fill(database)
-            fill_database()
-            page.fill('#login', 'manager')
-            fill_database()
-            page.press('#login', 'Enter')
-            page.fill('input[type=password]', PASSWORD)
-            page.keyboard.press('Enter')
-            page.wait_for_selector(
-                '#menu .treeview, #menu table', timeout=60000)
-        except Exception:
-            page.screenshot(path=os.path.join(ARTIFACTS, 'browser_login.png'))
-            dialogs = page.eval_on_selector_all(
-                '.modal', "els => els.map(e => e.innerText)")
-            with open(server_log) as fp:
-                log = fp.read()[-3000:]
-            pytest.fail('login failed; dialogs: %r\nserver log:\n%s' % (
-                    dialogs, log))
-        page.wait_for_timeout(1000)
-        page.database = database
-        page.base_url = url
-        yield page
-        context.close()
+        yield browser
         browser.close()
 
 
-def english_words(texts):
-    "Return the Latin words of texts that are not allowed on a Russian UI"
-    found = set()
-    for text in texts:
-        for word in re.findall(r'[A-Za-z][A-Za-z\-]+', text or ''):
-            if word not in ALLOWED_LATIN and len(word) > 1:
-                found.add(word)
-    return found
+#: headers of the list columns whose cells are keys (codes, numbers,
+#: formulas), not words: their cells are not checked for English
+CODE_COLUMNS = ['Код', 'Номер', 'Формула', 'Код системы', 'Код клиента',
+    'Серия', 'Номер дистрибутива', 'Пароль']
+
+#: menu entries already opened, by id, shared between the roles
+OPENED = {}
+
+# Instrumentation of sao: record what the user would see as an error
+INSTRUMENT = """() => {
+    window.__ric = {errors: []};
+    const record = (kind, args) => {
+        window.__ric.errors.push(kind + ': ' + Array.from(args).map(
+            a => (typeof a === 'string') ? a : JSON.stringify(a)).join(' ')
+            .slice(0, 2000));
+    };
+    const wrap = (object, name, kind) => {
+        const original = object[name];
+        object[name] = function() {
+            record(kind, arguments);
+            return original.apply(this, arguments);
+        };
+    };
+    wrap(Sao.common.error, 'run', 'server error');
+    wrap(Sao.common.warning, 'run', 'user error');
+    wrap(Sao.common.message, 'run', 'message');
+}"""
+
+SETTLED = """() => {
+    const busy = (window.jQuery && jQuery.active > 0)
+        || jQuery('#processing').is(':visible');
+    return !busy;
+}"""
+
+SCREEN_TEXT = """CODE_COLUMNS => {
+    const texts = [document.title];
+    const visible = e => e && e.offsetParent !== null;
+    const tab = jQuery('#tablist li.active');
+    if (tab.length) {
+        texts.push(tab.text());
+    }
+    const pane = jQuery('#tabcontent > .tab-pane.active')[0];
+    if (visible(pane)) {
+        // the cells of the columns of codes, numbers and formulas hold keys,
+        // not words: hidden while the text is read (innerText skips them)
+        const hidden = [];
+        // a cell belongs to the column whose header it stands under (the
+        // header and the rows may be drawn in different tables, and the
+        // rows hold more cells than the header: selection, drag handle)
+        const columns = Array.from(pane.querySelectorAll('th')).filter(
+            th => visible(th) && CODE_COLUMNS.includes(th.innerText.trim())
+            ).map(th => th.getBoundingClientRect());
+        if (columns.length) {
+            for (const cell of pane.querySelectorAll('td')) {
+                const box = cell.getBoundingClientRect();
+                const middle = (box.left + box.right) / 2;
+                if (columns.some(c => c.left <= middle && middle <= c.right)
+                        && cell.style.visibility !== 'hidden') {
+                    cell.style.visibility = 'hidden';
+                    hidden.push(cell);
+                }
+            }
+        }
+        texts.push(pane.innerText);
+        // column headers and tool-tips of the buttons (not of the keys)
+        for (const e of pane.querySelectorAll('[title]')) {
+            if (visible(e)
+                    && getComputedStyle(e).visibility !== 'hidden') {
+                texts.push(e.getAttribute('title'));
+            }
+        }
+        for (const cell of hidden) {
+            cell.style.visibility = '';
+        }
+    }
+    for (const modal of document.querySelectorAll('.modal')) {
+        if (visible(modal.querySelector('.modal-dialog'))) {
+            texts.push(modal.innerText);
+        }
+    }
+    return texts;
+}"""
+
+CLOSE_ALL = """() => {
+    for (const dialog of jQuery('.wizard-dialog:visible').toArray()) {
+        const event = jQuery.Event('keydown');
+        event.which = Sao.common.ESC_KEYCODE;
+        jQuery(dialog).trigger(event);
+    }
+    jQuery('.modal:visible').not('.wizard-dialog').each(function() {
+        jQuery(this).modal('hide');
+    });
+    for (const tab of Sao.Tab.tabs.slice()) {
+        tab.close();
+    }
+}"""
 
 
-def visible_labels(page, selector):
-    return page.eval_on_selector_all(
-        selector,
-        """els => els.filter(e => e.offsetParent !== null)
-            .map(e => (e.innerText || e.title || '').trim())
-            .filter(t => t)""")
+class RoleSession:
+    "One role logged in the web client"
+
+    def __init__(self, browser, server, login, screenshots):
+        self.url, self.database, self.server_log = server
+        self.login = login
+        self.password = ADMIN_PASSWORD if login == 'admin' else PASSWORD
+        self.screenshots = screenshots
+        self.context = browser.new_context(
+            viewport={'width': 1440, 'height': 900}, locale='ru-RU')
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30000)
+        self.events = []
+        self.page.on('pageerror', lambda e: self.events.append(
+                'JavaScript error: %s' % e))
+        self.page.on('console', self._console)
+        self.page.on('response', self._response)
+
+    def _console(self, message):
+        text = message.text
+        if message.type == 'error' and 'Failed to load resource' in text:
+            return  # reported with its URL by _response
+        if message.type == 'error' or (
+                message.type == 'warning' and 'exception' in text.lower()):
+            self.events.append('console %s: %s' % (message.type, text))
+
+    def _response(self, response):
+        if (response.status == 403 and response.request.method == 'POST'
+                and response.url == self.url + 'rpc/'):
+            return  # the database list, disabled by [database] list
+        if response.status >= 400:
+            self.events.append('HTTP %s %s %s' % (
+                    response.status, response.request.method, response.url))
+
+    def take_events(self):
+        events = self.events[:]
+        del self.events[:]
+        events += self.page.evaluate(
+            "() => window.__ric ? window.__ric.errors.splice(0) : []")
+        return events
+
+    def log_in(self):
+        page = self.page
+        page.goto(self.url + '#' + self.database)
+        # the form is disabled while the client talks to the server
+        page.wait_for_selector(
+            '.login-dialog #login:not([disabled])', timeout=60000)
+        database_input = page.locator('.login-dialog input#database')
+
+        def fill_database():
+            # sao may fill (or clear) the field from the URL while it
+            # starts: check it again just before logging in
+            if (database_input.is_visible()
+                    and database_input.input_value() != self.database):
+                database_input.fill(self.database)
+        login_text = english_words(page.evaluate(SCREEN_TEXT, CODE_COLUMNS))
+        fill_database()
+        page.fill('#login', self.login)
+        fill_database()
+        page.press('#login', 'Enter')
+        page.fill('input[type=password]', self.password)
+        page.keyboard.press('Enter')
+        page.wait_for_selector('#menu .treeview, #menu table', timeout=60000)
+        page.evaluate(INSTRUMENT)
+        self.settle()
+        page.wait_for_timeout(500)
+        problems = []
+        if login_text:
+            problems.append('login screen: English %s' % sorted(login_text))
+        title = page.evaluate(
+            "() => [document.title, jQuery('#title').text()]")
+        if not all('RIC Express' in t for t in title):
+            problems.append('title not branded: %r' % title)
+        dialogs = page.evaluate(
+            """() => jQuery('.modal:visible').toArray().map(
+                e => e.innerText.slice(0, 300))""")
+        tabs = page.evaluate("() => Sao.Tab.tabs.length")
+        if dialogs or tabs:
+            problems.append('at login: %s tab(s), dialogs %r' % (
+                    tabs, dialogs))
+        menu = page.evaluate(
+            "() => jQuery('#menu').text()")
+        if not menu.strip():
+            problems.append('the main menu is empty')
+        elif english_words([menu]):
+            problems.append('menu: English %s' % sorted(
+                    english_words([menu])))
+        page.screenshot(path=os.path.join(
+                self.screenshots, '%s-menu.png' % self.login))
+        return problems + ['login: %s' % e for e in self.take_events()]
+
+    def menus(self):
+        "The menu entries with an action the role sees, in menu order"
+        rpc = RPC(self.url, self.database, self.login, self.password)
+        menus = rpc('model.ir.ui.menu.search_read', [], 0, None,
+            [('parent', 'ASC NULLS FIRST'), ('sequence', 'ASC'),
+                ('id', 'ASC')],
+            ['complete_name', 'action', 'parent'])
+        return [m for m in menus if m['action']]
+
+    def settle(self, timeout=SCREEN_TIMEOUT):
+        "Wait until no request is pending for a moment; False on time-out"
+        end = time.monotonic() + timeout
+        calm = 0
+        while time.monotonic() < end:
+            if self.page.evaluate(SETTLED):
+                calm += 1
+                if calm >= 2:
+                    return True
+            else:
+                calm = 0
+            self.page.wait_for_timeout(120)
+        return False
+
+    def open_menu(self, menu, check_english=True):
+        "Open a menu entry as a click does; return the problems seen"
+        page = self.page
+        problems = []
+        actions = page.evaluate("""id => new Promise(resolve => Sao.rpc({
+                'method': 'model.ir.action.keyword.get_keyword',
+                'params': ['tree_open', ['ir.ui.menu', id], {}],
+            }, Sao.Session.current_session).then(
+                r => resolve(r.map(a => a.type)), () => resolve(null)))""",
+            menu['id'])
+        if not actions:
+            # the menu is shown but its action is not allowed to the role
+            return ['the entry opens nothing: its action is not allowed']
+        # not awaited: the deferred of an action may stay pending (a wizard)
+        page.evaluate("""id => {
+                Sao.Action.exec_keyword('tree_open', {
+                    'model': 'ir.ui.menu', 'id': id}, null, false);
+            }""", menu['id'])
+        page.wait_for_timeout(150)
+        if not self.settle():
+            if page.evaluate("() => jQuery('#processing').is(':visible')"):
+                problems.append('still «Обработка» after %ss' % SCREEN_TIMEOUT)
+            else:
+                problems.append('still loading after %ss' % SCREEN_TIMEOUT)
+            # a screen that broke may leave the client busy: start a new
+            # client so that the next entries are not blamed for it
+            problems += self.take_events()
+            self.log_in()
+            self.take_events()
+            return problems
+        # a list fills its rows and a graph draws after the last answer
+        page.wait_for_timeout(200)
+        shown = page.evaluate(
+            """() => Sao.Tab.tabs.length
+                + jQuery('.modal:visible').length""")
+        # a report downloads a file, a wizard may run and end at once
+        if not shown and all(t == 'ir.action.act_window' for t in actions):
+            problems.append('nothing opened')
+        if check_english:
+            words = english_words(page.evaluate(SCREEN_TEXT, CODE_COLUMNS))
+            if words:
+                problems.append('English: %s' % ', '.join(sorted(words)))
+        name = re.sub(r'[^\w]+', '_', menu['complete_name'])[:80]
+        page.screenshot(path=os.path.join(
+                self.screenshots, '%s-%s-%s.png' % (
+                    self.login, menu['id'], name)))
+        problems += self.take_events()
+        page.evaluate(CLOSE_ALL)
+        self.settle(10)
+        # an answer of the closed screen may still report an error
+        problems += self.take_events()
+        return problems
+
+    def close(self):
+        self.context.close()
 
 
-def open_tab(page, model, record_id=None):
-    hash_ = '#%s/model/%s' % (page.database, model)
-    if record_id:
-        hash_ += '/%s' % record_id
-    page.evaluate("h => { window.location.hash = h; }", hash_)
-    page.wait_for_selector('.tab-content .tab-pane.active', timeout=30000)
-    page.wait_for_timeout(2500)
+#: the first tab of a list (window name: text of the tab's domain): what
+#: its users work with
+FIRST_TABS = {
+    'Клиенты': '"served"',
+    'Версии прейскурантов': '"approved"',
+    }
 
 
-def test_main_menu_in_russian(page):
-    menu = visible_labels(page, '#menu .treeview td, #menu .treeview span')
-    page.screenshot(path=os.path.join(ARTIFACTS, 'browser_menu.png'))
-    assert menu, "the main menu is empty"
-    assert 'Контрагенты' in ' '.join(menu) or 'Клиенты' in ' '.join(menu)
-    assert not english_words(menu), english_words(menu)
+def test_default_tabs(server):
+    "Lists with tabs open on the records the users work with"
+    url, database, _ = server
+    rpc = RPC(url, database, 'admin', ADMIN_PASSWORD)
+    for name, expected in FIRST_TABS.items():
+        actions = rpc('model.ir.action.act_window.search', [
+                ('name', '=', name)], 0, None, None)
+        assert actions, name
+        for action_id in actions:
+            tabs = rpc('model.ir.action.act_window.domain.search_read', [
+                    ('act_window', '=', action_id)], 0, 1,
+                [('sequence', 'ASC'), ('id', 'ASC')], ['name', 'domain'])
+            if tabs:
+                assert expected in tabs[0]['domain'], (name, tabs)
+                break
+        else:
+            pytest.fail('%s has no tab' % name)
 
 
-def test_parties_list_and_form(page):
-    open_tab(page, 'party.party')
-    page.wait_for_selector('.tab-pane.active table tbody tr')
-    rows = page.locator('.tab-pane.active table tbody tr')
-    assert rows.count() > 0
-    page.screenshot(path=os.path.join(ARTIFACTS, 'browser_party_list.png'))
-    headers = visible_labels(page, '.tab-pane.active th')
-    # the party of the RIC itself, with its requisites
-    open_tab(page, 'party.party', 1)
-    page.wait_for_selector(
-        '.tab-pane.active .form >> visible=true', timeout=30000)
-    page.screenshot(path=os.path.join(ARTIFACTS, 'browser_party_form.png'))
-    labels = visible_labels(page, FORM_LABELS)
-    assert labels, "the party form shows no label"
-    assert not english_words(headers + labels), english_words(
-        headers + labels)
-
-
-def test_invoice_form(page):
-    open_tab(page, 'account.invoice', -1)
-    page.wait_for_selector(
-        '.tab-pane.active .form >> visible=true', timeout=30000)
-    page.wait_for_timeout(2000)
-    page.screenshot(path=os.path.join(ARTIFACTS, 'browser_invoice_form.png'))
-    labels = visible_labels(page, FORM_LABELS)
-    assert labels, "the invoice form shows no label"
-    assert not english_words(labels), english_words(labels)
+@pytest.mark.parametrize('role', ROLES)
+def test_role_menus(browser, server, role):
+    """Every menu entry of the role opens on a Russian screen without
+    error (entries opened by a role before are skipped)"""
+    screenshots = os.path.join(ARTIFACTS, 'browser-%s' % BACKEND)
+    os.makedirs(screenshots, exist_ok=True)
+    started = time.monotonic()
+    session = RoleSession(browser, server, role, screenshots)
+    failures = []
+    try:
+        failures += ['%s: %s' % (role, p) for p in session.log_in()]
+        menus = session.menus()
+        assert menus, "%s sees no menu entry" % role
+        opened = 0
+        for menu in menus:
+            if menu['id'] in OPENED:
+                continue
+            OPENED[menu['id']] = role
+            opened += 1
+            problems = session.open_menu(menu, check_english=not any(
+                    menu['complete_name'].startswith(p)
+                    for p in EXEMPT_MENUS))
+            failures += ['%s: %s: %s' % (role, menu['complete_name'], p)
+                for p in problems]
+    finally:
+        session.close()
+    print('browser %s (%s): %s entries seen, %s opened in %.0f s' % (
+            role, BACKEND, len(menus), opened, time.monotonic() - started))
+    with open(os.path.join(screenshots, 'problems.txt'), 'a') as fp:
+        fp.write(''.join(f + '\n' for f in failures))
+    if failures:
+        with open(server[2]) as fp:
+            tail = fp.read()[-3000:]
+        pytest.fail('%s problem(s):\n%s\nserver log (end):\n%s' % (
+                len(failures), '\n'.join(failures), tail))
