@@ -55,6 +55,8 @@ requires += [
     'python-stdnum>=2.0', 'num2words>=0.5.13', 'holidays>=0.50',
     'rapidfuzz>=3.0', 'openpyxl>=3.1', 'tqdm>=4.60', 'relatorio>=0.10',
     'phonenumbers>=8.13',
+    # barcodes and QR codes of the printed documents (trytond.tools)
+    'python-barcode[images]', 'qrcode[pil]', 'webcolors',
     ]
 
 # Static metadata lives in setup.cfg; the packages, their data, the Tryton

@@ -5,7 +5,11 @@
 
 Runs trytond-admin: initialise the database, activate every module found in
 modules/ (with their dependencies) and load the translations of the
-languages given, which become the translatable languages.
+languages given, which become the translatable languages.  The steps of
+Tryton's module configuration wizard this does (languages, modules) are
+closed, so that the administrator's first login only offers what is left
+to do: the users, the company and its chart of accounts (which
+scripts/demo_data.py does and closes for the demo).
 """
 import argparse
 import glob
@@ -44,6 +48,55 @@ def create_database(config, database, languages=('ru',), password='admin',
                 '-l', *languages], check=True, env=env)
     finally:
         os.unlink(passfile.name)
+    close_configuration_steps(database, CREATION_STEPS)
+    if 'ru' in languages:
+        russian_database(database, "Администратор")
+
+
+#: Steps of the module configuration wizard (ir.module.config_wizard.item)
+#: that the creation of the database does: the languages are loaded and
+#: the modules activated
+CREATION_STEPS = ['ir.config_wizard_item_lang', 'ir.config_wizard_item_module']
+
+
+def close_configuration_steps(database, xml_ids):
+    """Mark done the configuration wizard steps of xml_ids (module.id) that
+    are activated, so that the wizard does not open them at login"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(database).init()
+    with Transaction().start(database, 0) as transaction:
+        pool = Pool(database)
+        Item = pool.get('ir.module.config_wizard.item')
+        ModelData = pool.get('ir.model.data')
+        ids = []
+        for xml_id in xml_ids:
+            module, fs_id = xml_id.split('.', 1)
+            try:
+                ids.append(ModelData.get_id(module, fs_id))
+            except KeyError:
+                continue  # the module of the step is not activated
+        Item.write(Item.browse(ids), {'state': 'done'})
+        transaction.commit()
+
+
+def russian_database(database, name):
+    """Make Russian the language of the database (the texts the server
+    writes for every user: change log, e-mails) and name the administrator
+    in it"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0) as transaction:
+        Configuration = Pool(database).get('ir.configuration')
+        configuration = Configuration(1)
+        configuration.language = 'ru'
+        configuration.save()
+        User = Pool(database).get('res.user')
+        users = User.search([
+                ('login', '=', 'admin'), ('name', '=', 'Administrator')])
+        if users:
+            User.write(users, {'name': name})
+        transaction.commit()
 
 
 def _create_empty(config_file, database):

@@ -45,11 +45,10 @@ ROLE_EXTRA_GROUPS = {
         'party.group_party_admin', 'company.group_employee_admin',
         'account.group_account', 'account.group_account_admin',
         'stock.group_stock', 'product.group_product_admin'],
+    # the distributives' warehouse is the RIC's (РИЦ / Дистрибутивы), not
+    # Tryton's stock; the fiscal years are the accountant's
     'ric_base.group_ric_manager': [
-        'party.group_party_admin', 'account.group_account',
-        'stock.group_stock', 'product.group_product_admin'],
-    'ric_base.group_ric_sales': ['stock.group_stock'],
-    'ric_base.group_ric_service': ['stock.group_stock'],
+        'party.group_party_admin', 'product.group_product_admin'],
     'ric_base.group_ric_accountant': [
         'account.group_account', 'account.group_account_admin',
         'party.group_party_admin'],
@@ -253,6 +252,22 @@ def configure_ric(config, company):
     configuration.save()
 
 
+#: Steps of Tryton's module configuration wizard the demo does (company,
+#: chart of accounts, users): closed, so that admin's login does not offer them
+DEMO_STEPS = ['company.config_wizard_item_company',
+    'account.config_wizard_item_chart_account', 'res.config_wizard_item_user']
+
+
+def close_configuration_steps(config, xml_ids):
+    from proteus import Model
+    Item = Model.get('ir.module.config_wizard.item', config=config)
+    items = [i for i in (ref(config, x, 'ir.module.config_wizard.item')
+            for x in xml_ids) if i is not None]
+    for item in items:
+        item.state = 'done'
+    Item.save(items)
+
+
 def module_order(names):
     "Sort module names so that dependencies come first"
     from trytond.modules import get_module_info
@@ -290,6 +305,7 @@ def main(argv=None):
             create_fiscalyear(config, company, year, modules)
     configure_ric(config, company)
     create_organisation(config, company)
+    close_configuration_steps(config, DEMO_STEPS)
 
     ctx = types.SimpleNamespace(
         config=config, company=company, scale=args.scale,

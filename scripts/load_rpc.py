@@ -17,16 +17,24 @@ Steps:
    by LISTEN/NOTIFY);
 4. run: ``--sessions`` concurrent sessions (threads) log in by
    ``common.db.login`` on the servers in turn and, for ``--duration``
-   seconds, open client cards (``read`` of the fields of the party form),
-   search clients (``search_read`` of a name fragment), create and write
-   contact persons, create movements of distributives and do them, with
-   a pause of ``--think`` seconds on average between two requests;
+   seconds, open client cards (as the web client: ``read`` of the fields
+   of the party form, then ``read`` of the list fields of the first
+   records of each one-to-many of the first page of the form), search
+   clients (``search_read`` of a name fragment), create and write
+   contact persons, create movements of distributives and do them.
+   The run has two phases of ``--duration`` each (``--phases``): the
+   sessions fire their requests back to back (no pause: the worst case,
+   20 sessions doing 20 requests at every instant), then with a pause of
+   ``--think`` seconds on average between two requests (exponential,
+   at most five times the mean: a member of the staff reads the card,
+   types, phones).  Both phases are always reported;
 5. verify: every acknowledged write is read back through the other server
    and compared (contacts, movement states, distributive states);
 6. report: requests, errors, lost writes and the p50 / p95 latencies per
-   kind of request, the load of the machine, and PASS / FAIL against the
-   goals: no error, no lost write, p95 of opening a client card under
-   ``--card-p95`` ms.
+   kind of request of each phase, the load of the machine, and PASS /
+   FAIL against the goals: no error, no lost write, p95 of opening a
+   client card under ``--card-p95`` ms (for each phase; the result is
+   PASS when every goal of every phase run is met).
 
 The servers only listen on 127.0.0.1 and are terminated at the end, on
 error and on Ctrl-C.  The run is bounded by ``--duration`` and
@@ -65,6 +73,8 @@ OPERATIONS = {
     'contact_write': 10,
     'movement': 12,
     }
+#: the records of a list the web client reads first
+LIST_PAGE = 20
 # errors after which the outcome of a write is unknown
 UNCERTAIN = {'timeout', 'connection'}
 FRAGMENTS = ['строй', 'агро', 'торг', 'бел', 'оскол', 'сервис', 'пром',
@@ -324,9 +334,19 @@ class Session:
                 stop.wait(min(pause, max(0, deadline - time.monotonic())))
 
     def do_open_card(self, stats, views):
+        "Read the card as the web client: the form, then its first lists"
         party = self.rng.choice(self.clients)
-        stats.timed('open_card', self.client, 'model.party.party.read',
-            [party], views['form'])
+        start = time.perf_counter()
+        record, = stats.timed('card_read', self.client,
+            'model.party.party.read', [party], views['form'])
+        for name, model, names in views['form_lists']:
+            ids = record.get(name) or []
+            if ids:
+                stats.timed('card_list', self.client,
+                    'model.%s.read' % model, ids[:LIST_PAGE], names)
+        duration = (time.perf_counter() - start) * 1000
+        with stats.lock:
+            stats.latencies['open_card'].append(duration)
 
     def do_search(self, stats, views):
         fragment = self.rng.choice(FRAGMENTS)
@@ -419,8 +439,36 @@ def form_fields(fields):
     return names
 
 
-def run_sessions(args, plan, servers):
-    "Log the sessions in, run them for the duration; return (stats, sessions)"
+def form_lists(view, which='first'):
+    """Return [(field name, model, list field names)] of the one-to-many
+    and many-to-many lists of the form view the client shows first: those
+    outside the notebook and on its first page (which='first'), or all
+    (which='all')"""
+    from lxml import etree
+    arch = etree.fromstring(view['arch'])
+    names = []
+    for element in arch.iter('field'):
+        pages = list(element.iterancestors('page'))
+        if which == 'all' or not pages:
+            names.append(element.get('name'))
+            continue
+        page = pages[-1]
+        if page.getparent().findall('page')[0] is page:
+            names.append(element.get('name'))
+    result = []
+    for name in dict.fromkeys(names):
+        field = view['fields'].get(name)
+        if not field or field['type'] not in {'one2many', 'many2many'}:
+            continue
+        nested = next(iter((field.get('views') or {}).values()), None)
+        if nested is None or nested.get('type') != 'tree':
+            continue
+        result.append((name, field['relation'], form_fields(nested['fields'])))
+    return result
+
+
+def login_sessions(args, plan, servers):
+    """Log the sessions in; return (sessions, views, login stats)"""
     ports = [port for _, port, _ in servers]
     stats = Stats(args.max_requests)
     sessions = []
@@ -445,16 +493,24 @@ def run_sessions(args, plan, servers):
         view = first.call('model.party.party.fields_view_get', None,
             view_type)
         views[view_type] = form_fields(view['fields'])
-    print("%s sessions logged in; the party form reads %s fields"
-        % (len(sessions), len(views['form'])))
+        if view_type == 'form':
+            views['form_lists'] = form_lists(view, args.card_lists)
+    print("%s sessions logged in; the party form reads %s fields, then "
+        "the lists %s" % (len(sessions), len(views['form']),
+            ', '.join(n for n, _, _ in views['form_lists']) or '(none)'))
+    return sessions, views, stats
 
+
+def run_sessions(args, sessions, views, servers, think):
+    "Run the sessions for the duration; return (stats, elapsed, cpu)"
+    stats = Stats(args.max_requests)
     stop = threading.Event()
     cpu = CpuSampler([p for p, _, _ in servers], args.uri, args.database)
     start = time.monotonic()
     deadline = start + args.duration
     threads = [threading.Thread(target=s.run, daemon=True,
-            args=(stats, views, deadline, stop, args.think))
-        for s in sessions]
+            args=(stats, views, deadline, stop, think))
+        for s in sessions if s.logged_in]
     try:
         for thread in threads:
             thread.start()
@@ -470,7 +526,7 @@ def run_sessions(args, plan, servers):
         for thread in threads:
             thread.join(max(0, end - time.monotonic()))
     elapsed = time.monotonic() - start
-    return stats, sessions, elapsed, cpu.stop()
+    return stats, elapsed, cpu.stop()
 
 
 class CpuSampler:
@@ -642,23 +698,26 @@ def percentile(values, share):
     return values[rank - 1]
 
 
-def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
-    "Print the figures and the goals; return True when every goal is met"
+def report_phase(args, plan, label, think, stats, elapsed, cpu):
+    """Print the figures of one phase; return [(goal, ok, value)] of its
+    errors and of its card p95"""
     print()
-    print("load run: %s sessions on %s servers for %.1f s, %s clients in the "
-        "base, think time %.2f s" % (args.sessions, args.servers, elapsed,
-            len(plan['clients']), args.think))
+    print("load run, %s: %s sessions on %s servers for %.1f s, %s clients "
+        "in the base, think time %.2f s" % (label, args.sessions,
+            args.servers, elapsed, len(plan['clients']), think))
     print("%-16s %9s %7s %9s %9s %9s" % (
             'request', 'count', 'errors', 'p50 ms', 'p95 ms', 'max ms'))
-    kinds = ['login', 'open_card', 'search', 'contact_create',
-        'contact_write', 'movement_create', 'movement_do']
+    kinds = ['login', 'open_card', 'card_read', 'card_list', 'search',
+        'contact_create', 'contact_write', 'movement_create', 'movement_do']
+    # a card is one open_card made of card_read and card_list requests
+    counted = {'login', 'open_card'}
     total = errors = 0
     for kind in kinds + sorted(set(stats.latencies) - set(kinds)):
         values = stats.latencies.get(kind, [])
         count = len(values) + stats.errors.get(kind, 0)
         if not count:
             continue
-        if kind != 'login':
+        if kind not in counted:
             total += count
         errors += stats.errors.get(kind, 0)
         print("%-16s %9s %7s %9.0f %9.0f %9.0f" % (kind, count,
@@ -668,13 +727,6 @@ def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
         % (total, elapsed, total / elapsed if elapsed else 0, errors))
     for message in stats.messages[:5]:
         print("  error: %s" % message)
-    acknowledged = sum(checked.values())
-    print("lost writes: %s of %s acknowledged writes read back (%s)" % (
-            sum(lost.values()), acknowledged,
-            ', '.join('%s %s/%s' % (k, lost.get(k, 0), checked[k])
-                for k in sorted(checked))))
-    for message in messages[:5]:
-        print("  lost: %s" % message)
     print("machine: %s cores, load average %.2f before the run, %.2f "
         "after; CPU busy %.0f%% during it: servers %.0f%%, PostgreSQL "
         "for this database %.0f%%, this script %.0f%%, other processes "
@@ -684,21 +736,50 @@ def report(args, plan, stats, elapsed, cpu, checked, lost, messages):
             cpu['client'] * 100, cpu['other'] * 100))
     card = stats.latencies.get('open_card', [])
     p95 = percentile(card, 0.95)
-    goals = [
-        ("errors = 0", errors == 0, str(errors)),
-        ("lost writes = 0", not sum(lost.values()), str(sum(lost.values()))),
-        ("open card p95 < %s ms" % args.card_p95,
+    return [
+        ("%s: errors = 0" % label, errors == 0, str(errors)),
+        ("%s: open card p95 < %s ms" % (label, args.card_p95),
             bool(card) and p95 < args.card_p95,
             "%.0f ms (p50 %.0f ms)" % (p95, percentile(card, 0.5))),
         ]
+
+
+def report(args, plan, phases, login_stats, checked, lost, messages):
+    """Print the figures of every phase and the goals; return True when
+    every goal is met"""
+    goals = []
+    if login_stats.errors:
+        goals.append(("login errors = 0", False,
+                str(sum(login_stats.errors.values()))))
+    for label, think, stats, elapsed, cpu in phases:
+        goals.extend(report_phase(
+                args, plan, label, think, stats, elapsed, cpu))
+    print()
+    acknowledged = sum(checked.values())
+    print("lost writes (all phases): %s of %s acknowledged writes read back "
+        "(%s)" % (sum(lost.values()), acknowledged,
+            ', '.join('%s %s/%s' % (k, lost.get(k, 0), checked[k])
+                for k in sorted(checked))))
+    for message in messages[:5]:
+        print("  lost: %s" % message)
+    goals.append(("lost writes = 0", not sum(lost.values()),
+            str(sum(lost.values()))))
     for name, ok, value in goals:
-        print("goal %-22s %s  (%s)" % (name, 'PASS' if ok else 'FAIL', value))
+        print("goal %-38s %s  (%s)" % (name, 'PASS' if ok else 'FAIL', value))
     ok = all(g[1] for g in goals)
     print("RESULT: %s" % ('PASS' if ok else 'FAIL'))
     return ok
 
 
 # ---- command line ---------------------------------------------------------
+
+#: --phases: [(label, think time)] of the phases run in turn
+PHASES = {
+    'both': lambda args: [('back-to-back', 0), ('think time', args.think)],
+    'back-to-back': lambda args: [('back-to-back', 0)],
+    'think': lambda args: [('think time', args.think)],
+    }
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
@@ -721,9 +802,19 @@ def parse_args(argv=None):
         help="port of the first server on %s" % HOST)
     parser.add_argument('--duration', type=float, default=60,
         help="seconds of load (default: %(default)s)")
-    parser.add_argument('--think', type=float, default=0.5,
-        help="mean pause in seconds between two requests of a session "
-        "(exponential; 0 for none; default: %(default)s)")
+    parser.add_argument('--think', type=float, default=2.0,
+        help="mean pause in seconds between two requests of a session in "
+        "the think-time phase: the time a member of the staff reads, "
+        "types or phones (exponential, at most 5 times the mean; "
+        "default: %(default)s)")
+    parser.add_argument('--phases', choices=sorted(PHASES), default='both',
+        help="run the back-to-back phase (no pause), the think-time phase "
+        "or both, one after the other (default: %(default)s)")
+    parser.add_argument('--card-lists', choices=['first', 'all'],
+        default='first',
+        help="the one-to-many lists a card opening reads after the form: "
+        "those of the first page of the form, as the web client shows "
+        "them, or all of them (default: %(default)s)")
     parser.add_argument('--distributives', type=int, default=40,
         help="distributives in stock per session")
     parser.add_argument('--max-requests', type=int, default=200000,
@@ -766,7 +857,13 @@ def main(argv=None):
     try:
         servers = start_servers(args, args.workdir)
         wait_servers(servers, args.database, args.start_timeout)
-        stats, sessions, elapsed, cpu = run_sessions(args, plan, servers)
+        sessions, views, login_stats = login_sessions(args, plan, servers)
+        phases = []
+        for label, think in PHASES[args.phases](args):
+            print("phase %s: think time %.2f s, %.0f s" % (
+                    label, think, args.duration))
+            phases.append((label, think) + run_sessions(
+                    args, sessions, views, servers, think))
         planted = plant_discrepancies(sessions) if args.plant else {}
         checked, lost, messages = verify(args, sessions, servers)
         if planted:
@@ -784,7 +881,7 @@ def main(argv=None):
         return 130
     finally:
         stop_servers(servers)
-    ok = report(args, plan, stats, elapsed, cpu, checked, lost, messages)
+    ok = report(args, plan, phases, login_stats, checked, lost, messages)
     print("server logs: %s" % ', '.join(log for _, _, log in servers))
     return 0 if ok else 1
 

@@ -218,3 +218,33 @@ def create(ctx):
         late.distributives.append(Distributive(stock_ids[1]))
         late.save()
         late.click('plan')
+
+    # the reports of the current month open on data: two connections from
+    # the stock this month and a registration file of the centre
+    month_start = today.replace(day=1)
+    Movement.do(Movement.create([{
+                'kind': 'connection', 'distributive': d,
+                'client': rng.choice(clients), 'date': month_start}
+            for d in stock_ids[2:4]], context), context)
+    _import_registration_file(config, Distributive, today)
+
+
+def _import_registration_file(config, Distributive, today):
+    """Import a registration file listing a few connected distributives and
+    one of an unknown system: the others are reported missing (the file is
+    the full state of the centre)"""
+    from proteus import Wizard
+    lines = ['system;number;network_type;status;client_code;date']
+    code = ''
+    for distributive in Distributive.find(
+            [('state', '=', 'connected')], limit=3, order=[('id', 'ASC')]):
+        client = distributive.client
+        code = client.client_number or client.code or ''
+        lines.append(';'.join([distributive.system.code, distributive.number,
+                    distributive.network_type.code, 'active', code,
+                    today.isoformat()]))
+    lines.append('XXX;999999;LOC;active;%s;%s' % (code, today.isoformat()))
+    wizard = Wizard('ric.registration.import.wizard', config=config)
+    wizard.form.file = ('\r\n'.join(lines) + '\r\n').encode('utf-8')
+    wizard.form.filename = 'orc_%s.csv' % today.strftime('%Y%m%d')
+    wizard.execute('import_')
