@@ -409,7 +409,21 @@ class RoleSession:
         fill_database()
         page.fill('#login', self.login)
         fill_database()
+        # on a busy machine the first Enter may reach a form sao has just
+        # disabled again: ask again rather than wait forever
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
         page.press('#login', 'Enter')
+        for attempt in range(3):
+            try:
+                page.wait_for_selector(
+                    'input[type=password]', state='visible', timeout=40000)
+                break
+            except PlaywrightTimeout:
+                login = page.locator('.login-dialog #login:not([disabled])')
+                if attempt == 2 or not login.is_visible():
+                    raise
+                fill_database()
+                page.press('#login', 'Enter')
         page.fill('input[type=password]', self.password)
         page.keyboard.press('Enter')
         page.wait_for_selector('#menu .treeview, #menu table', timeout=60000)
