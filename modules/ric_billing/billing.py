@@ -575,11 +575,12 @@ class Run(Workflow, ModelSQL, ModelView):
         Invoice = pool.get('account.invoice')
         Configuration = pool.get('ric.billing.configuration')
         config = Configuration(1)
-        to_post = defaultdict(list)
+        by_company = defaultdict(list)
         for invoice in invoices:
-            if config.get_multivalue(
-                    'post_invoices', company=invoice.company.id):
-                to_post[invoice.company].append(invoice)
+            by_company[invoice.company].append(invoice)
+        to_post = {company: company_invoices
+            for company, company_invoices in by_company.items()
+            if config.get_multivalue('post_invoices', company=company.id)}
         # one company per call: trytond 8.0's Move.post fails on the moves
         # of several companies (its loop variable shadows the table)
         for company, company_invoices in to_post.items():
@@ -680,6 +681,7 @@ class InvoiceBuilder:
         self.run = run
         self.logs = logs
         self.pool = Pool()
+        self.names = {}
 
     def build(self, due):
         """Return [(invoice values, [piece])]: one invoice per company,
@@ -689,6 +691,7 @@ class InvoiceBuilder:
         prices = self._prices(due)
         approvals = self._approvals(due, prices)
         employees = self._employees(clients)
+        self.names = self._names(due)
         result = []
         for (company, rule, client), pieces in sorted(
                 due.items(), key=lambda i: (i[0][0].id, i[0][2], i[0][1].id)):
@@ -734,6 +737,25 @@ class InvoiceBuilder:
                     break
                 result.append((values, group))
         return result
+
+    def _names(self, due):
+        "Return {(model, id): rec_name} of what the line descriptions name"
+        names = {}
+        for model, key in [('ric.distributive', 'distributive'),
+                ('ric.system', 'system'),
+                ('ric.network.type', 'network_type')]:
+            Model = self.pool.get(model)
+            ids = {p[key] for pieces in due.values() for p in pieces
+                if p[key] is not None}
+            with without_check_access():
+                for record in Model.browse(sorted(ids)):
+                    names[(model, record.id)] = record.rec_name
+        return names
+
+    def _name(self, model, id_):
+        if (model, id_) not in self.names:
+            self.names[(model, id_)] = self.run._name(model, id_)
+        return self.names[(model, id_)]
 
     def _counterparties(self, clients):
         Party = self.pool.get('party.party')
@@ -946,10 +968,10 @@ class InvoiceBuilder:
             'unit_price': amount,
             'taxes': [('add', self._tax(company, piece['date_to']))],
             'description': gettext('ric_billing.msg_line_description',
-                system=self.run._name('ric.system', piece['system']),
-                network_type=self.run._name(
+                system=self._name('ric.system', piece['system']),
+                network_type=self._name(
                     'ric.network.type', piece['network_type']),
-                distributive=self.run._name(
+                distributive=self._name(
                     'ric.distributive', piece['distributive']),
                 start=piece['date_from'].strftime('%d.%m.%Y'),
                 end=piece['date_to'].strftime('%d.%m.%Y')),
