@@ -233,6 +233,9 @@ def retrying(database, context, func):
                 transaction.commit()
                 return result
         except TransactionError as exception:
+            # the work done so far is lost: say so, it costs throughput
+            print("transaction restarted to take a lock: %r" % vars(
+                    exception), file=sys.stderr)
             exception.fix(extras)
 
 

@@ -36,7 +36,7 @@ from .price import month_prices, round_kopeck
 
 ONE_DAY = dt.timedelta(days=1)
 #: invoices created and posted per batch
-INVOICE_BATCH = 500
+INVOICE_BATCH = 100
 #: distributive types that are not billed
 UNBILLED_TYPES = {'demo'}
 
@@ -403,6 +403,40 @@ class Run(Workflow, ModelSQL, ModelView):
                         'ric_billing.msg_run_concurrent',
                         company=company.rec_name))
 
+    def _take_locks(self, companies):
+        """Ask, before any work, for the locks that posting takes: the
+        strict sequences of the invoices and moves of the fiscal year and,
+        when the journal has no period yet, the journal periods.
+
+        Tryton takes such a lock by restarting the transaction with it;
+        asked for at the end, it would throw away the whole run each time.
+        """
+        pool = Pool()
+        Period = pool.get('account.period')
+        Journal = pool.get('account.journal')
+        JournalPeriod = pool.get('account.journal.period')
+        Sequence = pool.get('ir.sequence.strict')
+        sequences, periods = set(), []
+        for company in companies:
+            with Transaction().set_context(company=company.id):
+                period = Period.find(company, date=self.invoice_date)
+                journals = Journal.search([('type', '=', 'revenue')])
+            fiscalyear = period.fiscalyear
+            sequences.add(fiscalyear.move_sequence.id)
+            for invoice_sequence in fiscalyear.invoice_sequences:
+                for sequence in [invoice_sequence.out_invoice_sequence,
+                        invoice_sequence.out_credit_note_sequence]:
+                    if sequence:
+                        sequences.add(sequence.id)
+            periods += [(j.id, period.id) for j in journals]
+        known = {(p.journal.id, p.period.id) for p in JournalPeriod.search([
+                    ('journal', 'in', [j for j, _ in periods]),
+                    ('period', 'in', [p for _, p in periods]),
+                    ])}
+        if set(periods) - known:
+            JournalPeriod.lock()
+        Sequence.lock(Sequence.browse(sorted(sequences)))
+
     def _client_ids(self):
         return [c.id for c in self.clients] or None
 
@@ -423,6 +457,7 @@ class Run(Workflow, ModelSQL, ModelView):
         Log = pool.get('ric.billing.run.log')
         companies = self._companies()
         self._lock(companies)
+        self._take_locks(companies)
         logs = []
         rules = Rule.search([('company', 'in', [c.id for c in companies])])
         months = sorted({m for r in rules for m in r.months(self.month)}
@@ -617,6 +652,7 @@ class Run(Workflow, ModelSQL, ModelView):
         Log = pool.get('ric.billing.run.log')
         companies = self._companies()
         self._lock(companies)
+        self._take_locks(companies)
         logs = []
         start, end = self.month, month_end(self.month)
         credits = self._undue(companies, start, end)

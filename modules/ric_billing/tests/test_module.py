@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from trytond import backend
 from trytond.modules.ric_base.tests.tools import ListViewTestMixin
-from trytond.modules.company.tests import create_company
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.account_invoice.tests.test_module import (
+    set_invoice_sequences)
+from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ric_billing.billing import (
     days, month_end, month_start, subtract)
 from trytond.modules.ric_billing.exceptions import BillingError
@@ -18,7 +21,7 @@ from trytond.modules.ric_billing.price import _share, round_kopeck
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, ModuleTestCase, TestCase, _DBTestCase, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 D = dt.date
 dates = st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 12, 31))
@@ -175,6 +178,105 @@ class BillingConcurrencyTestCase(_DBTestCase):
             Run = pool.get('ric.billing.run')
             Company = pool.get('company.company')
             Run()._lock([Company(company_id)])
+
+
+class BillingLocksTestCase(_DBTestCase):
+    "The locks of posting are taken before the run does any work"
+    module = 'ric_billing'
+
+    def test_posting_asks_no_later_lock(self):
+        "With the locks the run takes first, posting asks for no other"
+        def books():
+            company = create_company(name="ООО «Замок»")
+            with set_company(company):
+                create_chart(company)
+                FiscalYear = Pool().get('account.fiscalyear')
+                fiscalyear = set_invoice_sequences(
+                    get_fiscalyear(company, today=D(2026, 1, 15)))
+                fiscalyear.save()
+                FiscalYear.create_period([fiscalyear])
+            return company.id
+        company_id = self._retrying(books)
+        extras, restarts = {}, []
+        while True:
+            with Transaction().start(DB_NAME, 1,
+                    context={'company': company_id},
+                    **extras) as transaction:
+                pool = Pool()
+                Run = pool.get('ric.billing.run')
+                Company = pool.get('company.company')
+                Invoice = pool.get('account.invoice')
+                try:
+                    Run(invoice_date=D(2026, 1, 31))._take_locks(
+                        [Company(company_id)])
+                except TransactionError as exception:
+                    restarts.append(exception)
+                    exception.fix(extras)
+                    transaction.rollback()
+                    continue
+                invoices = [self._invoice(company_id, i) for i in range(3)]
+                # a TransactionError here throws away a whole run
+                Invoice.post(invoices)
+                self.assertEqual({i.state for i in invoices}, {'posted'})
+                transaction.rollback()
+                break
+        # the journal period and the sequences were asked for
+        self.assertEqual(
+            set(extras), {'_lock_tables', '_lock_records'})
+        self.assertEqual(len(restarts), 2)
+
+    @staticmethod
+    def _retrying(func):
+        "Call func in a transaction started again with the locks it asks"
+        extras = {}
+        while True:
+            with Transaction().start(DB_NAME, 1, **extras) as transaction:
+                try:
+                    result = func()
+                except TransactionError as exception:
+                    exception.fix(extras)
+                    transaction.rollback()
+                    continue
+                transaction.commit()
+                return result
+
+    @staticmethod
+    def _invoice(company_id, index):
+        "A draft customer invoice of one line dated in January 2026"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Journal = pool.get('account.journal')
+        Party = pool.get('party.party')
+        Invoice = pool.get('account.invoice')
+        Company = pool.get('company.company')
+        company = Company(company_id)
+        receivable, = Account.search([
+                ('type.receivable', '=', True),
+                ('closed', '!=', True),
+                ('company', '=', company_id)], limit=1)
+        revenue, = Account.search([
+                ('type.revenue', '=', True),
+                ('closed', '!=', True),
+                ('company', '=', company_id)], limit=1)
+        journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+        party, = Party.create([{'name': "Клиент %s" % index,
+                    'addresses': [('create', [{}])]}])
+        invoice, = Invoice.create([{
+                    'type': 'out', 'company': company_id,
+                    'currency': company.currency.id,
+                    'party': party.id,
+                    'invoice_address': party.addresses[0].id,
+                    'account': receivable.id, 'journal': journal.id,
+                    'invoice_date': D(2026, 1, 31),
+                    'lines': [('create', [{
+                                    'company': company_id,
+                                    'account': revenue.id,
+                                    'quantity': 1,
+                                    'unit_price': Decimal('1234.56'),
+                                    'description': "Сопровождение",
+                                    }])],
+                    }])
+        return invoice
 
 
 del ModuleTestCase
