@@ -212,7 +212,8 @@ def _encoding(data):
         key = _ENCODING_KEY.encode(codec)
         for match in re.finditer(re.escape(key) + rb'[ \t]*=([^\r\n]*)',
                 data):
-            start = data.rfind(b'\n', 0, match.start()) + 1
+            start = max(data.rfind(b'\n', 0, match.start()),
+                data.rfind(b'\r', 0, match.start())) + 1
             if data[start:match.start()].strip():
                 continue
             value = match.group(1).decode('ascii', 'replace').strip()
@@ -222,21 +223,34 @@ def _encoding(data):
     return None, None, ''
 
 
+def _codec(data):
+    "Return the codec named by the Кодировка key of the bytes"
+    _, line, value = _encoding(data)
+    if line is None:
+        return DEFAULT_ENCODING
+    codec = ENCODINGS.get(value.strip().lower())
+    if codec is None:
+        raise ParseError('encoding_name', line, _ENCODING_KEY, value)
+    return codec
+
+
 def decode(data):
     """Return (text, codec) of the bytes of a file: the codec named by
     ``Кодировка`` (Windows: cp1251, DOS: cp866), cp1251 without it"""
     if isinstance(data, str):
         return data, None
     data = bytes(data)
+    codec = None
     if data.startswith(b'\xef\xbb\xbf'):
+        # a byte order mark: an editor saved the file in UTF-8, or put the
+        # mark before the bank's bytes
         data = data[3:]
-    _, line, value = _encoding(data)
-    if line is None:
-        codec = DEFAULT_ENCODING
-    else:
-        codec = ENCODINGS.get(value.strip().lower())
-        if codec is None:
-            raise ParseError('encoding_name', line, _ENCODING_KEY, value)
+        try:
+            data.decode('utf-8')
+            codec = 'utf-8'
+        except UnicodeDecodeError:
+            pass
+    codec = codec or _codec(data)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exception:
@@ -459,19 +473,44 @@ def parse(data, filename=''):
 
 def _assign(exchange):
     """Put each document in the accounts it moves, adding the accounts
-    named only by the header"""
-    known = {a.number: a for a in exchange.accounts}
+    named only by the header; the sections of one account (a bank writes
+    one a day) are merged into the first"""
+    known = {}
+    for account in sorted(exchange.accounts,
+            key=lambda a: (a.start_date or dt.date.min, a.line or 0)):
+        if account.number in known:
+            _merge(known[account.number], account)
+        else:
+            known[account.number] = account
+    exchange.accounts = [a for a in exchange.accounts
+        if known[a.number] is a]
     for number in exchange.getall('РасчСчет'):
         if number and number not in known:
             known[number] = Account(line=None, number=number)
             exchange.accounts.append(known[number])
     for document in exchange.documents:
         found = False
-        for number in (document.recipient.account, document.payer.account):
+        # a transfer between two accounts of the file is in both
+        for number in dict.fromkeys(
+                [document.recipient.account, document.payer.account]):
             account = known.get(number)
-            if account is not None and document not in account.documents:
+            if account is not None:
                 account.documents.append(document)
                 found = True
         if not found:
             raise ParseError('direction', document.line,
                 'ПлательщикСчет', document.payer.account)
+
+
+def _merge(account, later):
+    "Extend the section account with a later section of the same account"
+    if later.end_date and (not account.end_date
+            or later.end_date >= account.end_date):
+        account.end_date = later.end_date
+        account.end_balance = later.end_balance
+    if account.start_date is None:
+        account.start_date = later.start_date
+    for name in ['total_incoming', 'total_outgoing']:
+        first, second = getattr(account, name), getattr(later, name)
+        setattr(account, name, first + second
+            if first is not None and second is not None else None)

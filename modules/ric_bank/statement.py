@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Import of the ``1CClientBankExchange`` files through Tryton's own
 ``account.statement.import`` wizard (file format ``1c_clientbank``)"""
+from collections import Counter
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -102,9 +103,9 @@ class StatementImportStart(metaclass=PoolMeta):
         super().__setup__()
         # the errors of a file name it
         cls.file_.filename = 'file_name'
-        # the selection of file_format is not translated: the name of the
-        # format as the users know it
-        cls.file_format.selection.append((FORMAT, "1С: Клиент-банк"))
+        # the selection of file_format is not translated: the name 1C
+        # gives the format
+        cls.file_format.selection.append((FORMAT, "1CClientBankExchange"))
 
 
 class StatementImport(metaclass=PoolMeta):
@@ -129,8 +130,12 @@ class StatementImport(metaclass=PoolMeta):
         without a new document gives no statement."""
         pool = Pool()
         Origin = pool.get('account.statement.origin')
-        identities = {d.identity(a.number) for a in exchange.accounts
-            for d in a.documents}
+        if not exchange.documents:
+            raise NothingNewError(gettext(
+                    'ric_bank.msg_clientbank_no_documents',
+                    filename=exchange.filename))
+        identities = {i for a in exchange.accounts
+            for i in account_identities(a)}
         known = set()
         for sub in grouped_slice(sorted(identities), in_max()):
             known.update(o.ric_identity for o in Origin.search([
@@ -163,8 +168,8 @@ class StatementImport(metaclass=PoolMeta):
                     filename=exchange.filename,
                     line=account.line or 1, account=account.number))
         origins, skipped = [], Decimal(0)
-        for document in account.documents:
-            identity = document.identity(account.number)
+        for document, identity in zip(
+                account.documents, account_identities(account)):
             amount = document.signed_amount(account.number)
             if identity in known:
                 skipped += amount
@@ -253,6 +258,21 @@ class StatementImport(metaclass=PoolMeta):
         if len(candidates) == 1:
             return candidates[0][0]
         return None
+
+
+def account_identities(account):
+    """Return the identities of the documents of the account, in their
+    order: two equal documents of one file (two bank fees of a day) are
+    told apart by their rank, the same in every file that holds them"""
+    seen = Counter()
+    result = []
+    for document in account.documents:
+        identity = document.identity(account.number)
+        seen[identity] += 1
+        if seen[identity] > 1:
+            identity += '|%s' % seen[identity]
+        result.append(identity)
+    return result
 
 
 def exchange_date(exchange, key):

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from trytond.modules.ric_bank import clientbank as cb
 from trytond.modules.ric_bank.exceptions import ClientBankFileError
-from trytond.modules.ric_bank.statement import file_error, information
+from trytond.modules.ric_bank.statement import (
+    account_identities, file_error, information)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 D = dt.date
@@ -182,10 +183,59 @@ class ClientBankParserTestCase(unittest.TestCase):
         text = QUIRKS.replace('«', '"').replace('»', '"')
         dos = text.replace('Кодировка=Windows', 'Кодировка=DOS')
         expected = cb.parse(encode(text), 'bank.txt').documents
-        for data in [encode(dos, 'cp866'), encode(dos, 'cp866', '\n')]:
+        for data in [encode(dos, 'cp866'), encode(dos, 'cp866', '\n'),
+                encode(dos, 'cp866', '\r')]:
             exchange = cb.parse(data, 'bank.txt')
             self.assertEqual(exchange.documents, expected)
         self.assertEqual(cb.parse(encode(dos, 'cp866')).encoding, 'cp866')
+
+    def test_utf8_with_byte_order_mark(self):
+        "A file an editor saved in UTF-8 with its byte order mark"
+        expected = cb.parse(encode(QUIRKS), 'bank.txt').documents
+        exchange = cb.parse(b'\xef\xbb\xbf' + encode(QUIRKS, 'utf-8'))
+        self.assertEqual(exchange.encoding, 'utf-8')
+        self.assertEqual(exchange.documents, expected)
+
+    def test_sections_of_one_account_merged(self):
+        "One section a day for the same account gives one account"
+        lines = QUIRKS.splitlines()
+        start = lines.index('СекцияРасчСчет')
+        end = lines.index('КонецРасчСчет')
+        second = [l.replace('02.03.2026', '03.03.2026') for l in
+            lines[start:end + 1]]
+        second = [('НачальныйОстаток=24100.50'
+                if l.startswith('НачальныйОстаток') else
+                'КонечныйОстаток=30000.00'
+                if l.startswith('КонечныйОстаток') else
+                'ВсегоПоступило=5899.50'
+                if l.startswith('ВсегоПоступило') else
+                'ВсегоСписано=0' if l.startswith('ВсегоСписано') else l)
+            for l in second]
+        text = '\n'.join(lines[:end + 1] + second + lines[end + 1:]) + '\n'
+        exchange = cb.parse(encode(text))
+        account, = exchange.accounts
+        self.assertEqual(account.start_date, D(2026, 3, 2))
+        self.assertEqual(account.end_date, D(2026, 3, 3))
+        self.assertEqual(account.start_balance, Decimal('10000.50'))
+        self.assertEqual(account.end_balance, Decimal('30000.00'))
+        self.assertEqual(account.total_incoming, Decimal('21199.50'))
+        self.assertEqual(len(account.documents), 3)
+
+    def test_equal_documents_told_apart(self):
+        "Two equal fees of a day get two identities, the same each time"
+        lines = QUIRKS.splitlines()
+        start = lines.index('СекцияДокумент=Банковский ордер')
+        end = len(lines) - 1 - lines[::-1].index('КонецДокумента')
+        fee = lines[start:end + 1]
+        text = '\n'.join(lines[:end + 1] + fee + lines[end + 1:]) + '\n'
+        account, = cb.parse(encode(text)).accounts
+        identities = account_identities(account)
+        self.assertEqual(len(identities), 4)
+        self.assertEqual(len(set(identities)), 4)
+        self.assertEqual(identities[-1], identities[-2] + '|2')
+        self.assertEqual(
+            account_identities(cb.parse(encode(text)).accounts[0]),
+            identities)
 
     def test_without_encoding_key(self):
         "A file without Кодировка is Windows-1251"
