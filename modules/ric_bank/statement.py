@@ -103,9 +103,10 @@ class StatementImportStart(metaclass=PoolMeta):
         super().__setup__()
         # the errors of a file name it
         cls.file_.filename = 'file_name'
-        # the selection of file_format is not translated: the name 1C
-        # gives the format
-        cls.file_format.selection.append((FORMAT, "1CClientBankExchange"))
+        # the selection of file_format is not translated (translate=False
+        # in account_statement): the label is the name the Russian users
+        # know the format by, written as they read it
+        cls.file_format.selection.append((FORMAT, "1С: Клиент-банк"))
 
 
 class StatementImport(metaclass=PoolMeta):
