@@ -3,6 +3,18 @@
 from trytond.exceptions import UserError
 
 
+class FileLocation:
+    """Mixin of the errors of a file whose message names the file, the line
+    and the field; they are also the attributes ``filename``, ``line`` and
+    ``field``"""
+
+    def __init__(self, message, filename=None, line=None, field=None):
+        super().__init__(message)
+        self.filename = filename
+        self.line = line
+        self.field = field
+
+
 class ReadError(UserError):
     """A file that cannot be read (raised by ric_base.reader)
 
