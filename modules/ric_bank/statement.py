@@ -75,6 +75,14 @@ class Origin(metaclass=PoolMeta):
         "Bank Document Identity", readonly=True,
         help="The account, date, number, amount and counterparty account of "
         "the bank document: the same document is never imported twice.")
+    ric_counterparty_inn = fields.Char("Counterparty INN", readonly=True,
+        help="The INN of the payer of an incoming document, of the "
+        "recipient of an outgoing one.")
+    ric_counterparty_kpp = fields.Char("Counterparty KPP", readonly=True)
+    ric_counterparty_account = fields.Char(
+        "Counterparty Account", readonly=True,
+        help="The number of the bank account of the payer of an incoming "
+        "document, of the recipient of an outgoing one.")
 
     @classmethod
     def __setup__(cls):
@@ -84,8 +92,11 @@ class Origin(metaclass=PoolMeta):
             ('ric_identity_unique', Unique(t, t.ric_identity),
                 'ric_bank.msg_origin_identity_unique'),
             ]
-        cls._sql_indexes.add(
-            Index(t, (t.ric_identity, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.ric_identity, Index.Equality())),
+                Index(t, (t.ric_counterparty_inn, Index.Equality())),
+                Index(t, (t.ric_counterparty_account, Index.Equality())),
+                })
 
     @classmethod
     def copy(cls, origins, default=None):
@@ -185,6 +196,9 @@ class StatementImport(metaclass=PoolMeta):
             origin.description = document.purpose or None
             origin.information = information(document, account.number)
             origin.ric_identity = identity
+            origin.ric_counterparty_inn = counterparty.inn or None
+            origin.ric_counterparty_kpp = counterparty.kpp or None
+            origin.ric_counterparty_account = counterparty.account or None
             origins.append(origin)
         if not origins:
             return None
