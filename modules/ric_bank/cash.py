@@ -151,7 +151,14 @@ class Statement(metaclass=PoolMeta):
     def validate_statement(cls, statements):
         pool = Pool()
         Line = pool.get('account.statement.line')
+        Sequence = pool.get('ir.sequence.strict')
         drafts = [s for s in statements if s.state == 'draft']
+        # the locks the numbering needs, taken before the moves are made
+        cash = [s for s in drafts if s.journal.ric_cash]
+        Line.lock([l for s in cash for l in s.lines])
+        Sequence.lock(list({q for s in cash for q in [
+                        s.journal.ric_receipt_sequence,
+                        s.journal.ric_expense_sequence] if q}))
         super().validate_statement(statements)
         validated = cls.browse([s.id for s in drafts])
         Line.ric_number_cash_orders([l for s in validated
@@ -364,7 +371,9 @@ class Line(metaclass=PoolMeta):
                     if basis:
                         values['ric_order_basis'] = basis
                 to_write.extend(([line], values))
-        cls.write(*to_write)
+        # the numbers are the system's: a user cannot write them
+        with without_check_access():
+            cls.write(*to_write)
 
 
 class CashOrder:
@@ -445,8 +454,9 @@ class CashOrderReport(Report):
     @classmethod
     def check_line(cls, line):
         "Raise CashOrderError when line has no order of the report's kind"
+        Lang = Pool().get('ir.lang')
         statement = line.statement.rec_name
-        amount = money(line.amount)
+        amount = Lang.get().currency(line.amount, line.currency)
         if not line.ric_cash:
             raise CashOrderError(gettext('ric_bank.msg_cash_order_not_cash',
                     statement=statement, amount=amount,

@@ -8,9 +8,12 @@ Russian chart, VAT 22 %, requisites, head and chief accountant); a cashier
 signs too, and an invoice of 12 200.00 (VAT 2 200.00) is paid in cash."""
 import datetime as dt
 import shutil
+import threading
+import time
 import unittest
 from decimal import Decimal
 
+from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
@@ -19,8 +22,8 @@ from trytond.modules.ric_billing.tests.test_report import (
     SELLER, create_client, create_invoices, odt_text, pdf_text,
     setup_company, words)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
+from trytond.tests.test_tryton import DB_NAME, with_transaction
+from trytond.transaction import Transaction, TransactionError
 
 SOFFICE = shutil.which('soffice') or shutil.which('libreoffice')
 PDFTOTEXT = shutil.which('pdftotext')
@@ -49,7 +52,8 @@ def setup_cash(prefix=''):
     with set_company(company):
         Signatory.create([{'company': company.id, 'role': 'cashier',
                     'name': CASHIER, 'position': "Кассир"}])
-        sequence_type = ModelData.get_id('ric_bank', 'sequence_type_cash_order')
+        sequence_type = ModelData.get_id(
+            'ric_bank', 'sequence_type_cash_order')
         receipts, expenses = Sequence.create([{
                     'name': "ПКО", 'sequence_type': sequence_type,
                     'company': company.id, 'prefix': prefix,
@@ -410,6 +414,118 @@ class CashTestCase(ModuleDBTestCase):
                 "Двенадцать тысяч двести рублей 00 копеек", OKPO,
                 "КВИТАНЦИЯ", "Главный бухгалтер", "Сидорова А. И."]:
             self.assertIn(value, text)
+
+
+def committed(func, context=None, tries=50):
+    """Run func in a transaction of its own and commit it
+
+    The transaction starts again when it asks for a lock (Tryton takes the
+    locks at the start of the next try) or when PostgreSQL refuses a lock
+    another transaction holds (as the RPC dispatcher does)."""
+    extras = {}
+    for _ in range(tries):
+        try:
+            with Transaction().start(DB_NAME, 1, context=context or {},
+                    **extras) as transaction:
+                try:
+                    result = func()
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+                    continue
+                transaction.commit()
+                return result
+        except backend.DatabaseOperationalError:
+            time.sleep(0.2)
+    raise RuntimeError("not committed after %s tries" % tries)
+
+
+@unittest.skipIf(backend.name != 'postgresql',
+    "SQLite serializes the writing transactions of a database: two "
+    "connections cannot validate at the same time")
+class CashConcurrencyTestCase(ModuleDBTestCase):
+    "Cash statements validated at the same time by two connections"
+    module = 'ric_bank'
+
+    def test_concurrent_validations(self):
+        "Two validations at once never give a number twice"
+        def setup():
+            User = Pool().get('res.user')
+            company, _, cash, _ = setup_cash()
+            User.write([User(1)], {
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    })
+            client = create_client()
+            with set_company(company):
+                statements = [create_statement(cash, [
+                            (Decimal('100.00'), client, {}),
+                            (Decimal('200.00'), client, {}),
+                            ]) for _ in range(3)]
+            return (company.id, cash.ric_receipt_sequence.id,
+                [s.id for s in statements])
+        company, sequence, statement_ids = committed(setup)
+        context = {'company': company}
+
+        def numbers(statement_id):
+            Statement = Pool().get('account.statement')
+            return sorted(int(l.ric_order_number)
+                for l in Statement(statement_id).lines)
+
+        def run_both(first_id, second_id):
+            "Validate the statements in two threads; the first holds a while"
+            results = {}
+            numbered = threading.Event()
+
+            def validate(name, statement_id, hold):
+                def work():
+                    Statement = Pool().get('account.statement')
+                    Statement.validate_statement([Statement(statement_id)])
+                    result = numbers(statement_id)
+                    if hold:
+                        # the second tries while the first holds the locks
+                        numbered.set()
+                        time.sleep(1)
+                    return result
+                try:
+                    if not hold:
+                        numbered.wait(60)
+                    results[name] = committed(work, context)
+                except Exception as exception:
+                    results[name] = repr(exception)
+            threads = [
+                threading.Thread(
+                    target=validate, args=('first', first_id, True)),
+                threading.Thread(
+                    target=validate, args=('second', second_id, False)),
+                ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(180)
+            return results
+
+        # two statements: each gets its own numbers
+        results = run_both(statement_ids[0], statement_ids[1])
+        self.assertEqual(results['first'], [1, 2], results)
+        self.assertEqual(results['second'], [3, 4], results)
+
+        # one statement twice: numbered once
+        third = statement_ids[2]
+        results = run_both(third, third)
+        self.assertEqual(results['first'], [5, 6], results)
+        self.assertEqual(results['second'], [5, 6], results)
+
+        def check():
+            pool = Pool()
+            Line = pool.get('account.statement.line')
+            Sequence = pool.get('ir.sequence.strict')
+            lines = Line.search([('ric_order_number', '!=', None)])
+            self.assertEqual(
+                sorted(int(l.ric_order_number) for l in lines),
+                [1, 2, 3, 4, 5, 6])
+            self.assertEqual(Sequence(sequence).number_next, 7)
+        committed(check, context)
 
 
 del ModuleDBTestCase
