@@ -680,8 +680,10 @@ class Statement(metaclass=PoolMeta):
                     configuration.get_multivalue('validate_matched',
                         company=statement.company.id)):
                 continue
-            if all(not o.pending_amount and o.ric_match_state in {
-                        'matched', 'confirmed'}
+            # the outgoing documents have no match: the statement rules
+            # gave them their lines
+            if all(not o.pending_amount and (o.amount < 0
+                        or o.ric_match_state in {'matched', 'confirmed'})
                     for o in statement.origins):
                 to_validate.append(statement)
         if to_validate:

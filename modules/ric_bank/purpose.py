@@ -6,7 +6,8 @@
 
 * «оплата по счету № 123 от 01.03.2026», «сч.123», «по сч. № РИЦ-000123»,
   «по с/ф 45», «счёт N 12», «Счет-фактура №7»;
-* lists: «счета 12, 15 и 17», «по счетам №12,№15; 17»;
+* lists: «счета 12, 15 и 17», «по счетам №12,№15; 17», «по сч. № 3 от
+  30.09.2026, № 35 от 31.10.2026»;
 * typos of the word: «счёт», «счт», «сч-т», «щет», a Latin «c»;
 * numbers split by spaces or dashes: «РИЦ - 000 123», «000-123»,
   «12 345» (a group of three digits continues the number);
@@ -30,7 +31,7 @@ _TRIGGER = re.compile(r'''
     (?<![^\W\d_])                       # at the start of a word
     (?:
         [сc]\s?/\s?ф                    # с/ф
-      | [сc]ч[её]?т?-?фактур[а-яё]*     # счет-фактура
+      | [сc]ч[её]?т?[ау]?-?фактур[а-яё]*  # счет-фактура, счету-фактуре
       | [сc]ч(?!етч|[её]тч)[её]?-?т?    # сч, счт, сч-т, счет, счёт
         (?:у|а|ам|ов|ах|ом|ами|ы)?      # and its endings
       | щ[её]т(?:у|а|ам|ов|ах|ом|ами)?  # щет (typo)
@@ -54,6 +55,10 @@ _NUMBER = re.compile(r'''
     (?![.,]\d)                         # not a date, an amount
     (?!\s?%)
     ''', re.IGNORECASE | re.VERBOSE)
+#: the date that may follow a number of a list («№ 3 от 30.09.2026, № 35»)
+_DATE = re.compile(
+    r'\s?от\s?\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s?г\.?(?![а-яё])|\s?года)?',
+    re.IGNORECASE)
 #: what separates the numbers of a list
 _SEPARATOR = re.compile(
     r'\s*(?:[,;]\s*(?:и\s+)?|\sи\s|&|\+)\s*(?:№\s*|N\s*)?|\s+№\s*',
@@ -106,7 +111,11 @@ def _numbers_at(text, position):
         if re.match(r'\s?(?:%|[.,]\d)', following):
             return
         yield _normalize(prefix, digits)
-        separator = _SEPARATOR.match(text, match.end())
+        end = match.end()
+        date = _DATE.match(text, end)
+        if date:
+            end = date.end()
+        separator = _SEPARATOR.match(text, end)
         if not separator:
             return
         position = separator.end()
