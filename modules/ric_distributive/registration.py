@@ -2,18 +2,16 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 import hashlib
-import logging
 import os
-import shutil
 from collections import defaultdict
 
 from sql import Null
 
 from trytond import backend
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.modules.ric_base.folder import import_folder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import (
@@ -22,7 +20,6 @@ from trytond.wizard import (
 from .exceptions import RegistrationError
 from .regformat import RegistrationFormat, get_format
 
-logger = logging.getLogger(__name__)
 
 DISCREPANCY_KINDS = [
     ('unknown_system', "Unknown System"),
@@ -334,31 +331,8 @@ class RegistrationImport(ModelSQL, ModelView):
             raise RegistrationError(gettext(
                     'ric_distributive.msg_registration_folder',
                     folder=folder))
-        archive = config.archive_folder or os.path.join(folder, 'archive')
-        failed = config.failed_folder or os.path.join(folder, 'failed')
-        transaction = Transaction()
-        for name in sorted(os.listdir(folder)):
-            path = os.path.join(folder, name)
-            if not os.path.isfile(path) or name.startswith('.'):
-                continue
-            with open(path, 'rb') as file:
-                data = file.read()
-            try:
-                with transaction.new_transaction() as sub:
-                    with sub.set_context(transaction.context):
-                        cls.import_data(data, name)
-                    sub.commit()
-            except UserError as exception:
-                logger.info("registration file %s failed: %s",
-                    name, exception)
-                os.makedirs(failed, exist_ok=True)
-                shutil.move(path, os.path.join(failed, name))
-                with open(os.path.join(failed, name + '.error'), 'w',
-                        encoding='utf-8') as file:
-                    file.write(str(exception.message) + '\n')
-            else:
-                os.makedirs(archive, exist_ok=True)
-                shutil.move(path, os.path.join(archive, name))
+        import_folder(folder, cls.import_data,
+            archive=config.archive_folder, failed=config.failed_folder)
 
 
 def _date(row, current, default):
