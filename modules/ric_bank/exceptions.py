@@ -24,3 +24,7 @@ class MatchError(UserError):
 
 class CashOrderError(UserError):
     "A cash order that cannot be numbered or printed"
+
+
+class FolderError(UserError):
+    "A statement folder badly configured or a file of another journal"

@@ -123,6 +123,24 @@ class StatementImportStart(metaclass=PoolMeta):
 class StatementImport(metaclass=PoolMeta):
     __name__ = 'account.statement.import'
 
+    @classmethod
+    def ric_import_file(cls, company, data, filename, file_format=FORMAT):
+        """Import the statement file data for the company as the wizard does
+        (for a scheduled task or a script) and return the statements"""
+        pool = Pool()
+        Statement = pool.get('account.statement')
+        session_id, _, _ = cls.create()
+        try:
+            wizard = cls(session_id)
+            wizard.start.company = company
+            wizard.start.file_ = data
+            wizard.start.file_format = file_format
+            wizard.start.file_name = filename
+            _, result = wizard.do_import_({'views': []})
+        finally:
+            cls.delete(session_id)
+        return Statement.browse(result['res_id'])
+
     def _1c_clientbank_filename(self):
         return getattr(self.start, 'file_name', None) or 'clientbank.txt'
 

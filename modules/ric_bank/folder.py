@@ -1,0 +1,204 @@
+# This file is part of RIC Express.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Bank statement files taken from a folder by a scheduled task
+
+The bank's client program (or a script on the accountant's machine) drops
+the morning's ``1CClientBankExchange`` file in a folder; the cron imports
+it as the wizard does, matches its payments, archives it and tells the
+subscribed accountants what came in — or sets it aside with the reason."""
+import os
+
+from trytond.i18n import gettext
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.ric_base.folder import import_folder
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, PYSONEncoder
+from trytond.transaction import Transaction
+
+from .exceptions import FolderError, NothingNewError
+from .statement import FORMAT
+
+CRON_METHOD = 'ric.bank.statement.folder|import_folders'
+
+
+class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
+    "Bank Statement Folder"
+    __name__ = 'ric.bank.statement.folder'
+    __string__ = "Bank Statement Folder"
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    journal = fields.Many2One(
+        'account.statement.journal', "Journal", required=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="The statement journal of the account whose files are dropped "
+        "in the folder: a file of another account is set aside.")
+    folder = fields.Char(
+        "Folder", required=True,
+        help="The folder of the server where the bank's files are dropped.")
+    archive_folder = fields.Char(
+        "Archive Folder",
+        help="Where the imported files are moved (by default the "
+        "sub-folder \"archive\" of the folder).")
+    failed_folder = fields.Char(
+        "Failed Folder",
+        help="Where the refused files are moved, each with a file "
+        "\"<name>.error\" giving the reason (by default the sub-folder "
+        "\"failed\" of the folder).")
+    settle = fields.Integer(
+        "Settling Time", required=True,
+        domain=[('settle', '>=', 0)],
+        help="In seconds: a file changed more recently may still be being "
+        "written by the bank's program and waits for the next run.")
+    match = fields.Boolean(
+        "Match Payments",
+        help="Match the incoming payments of the imported statements at "
+        "once, as the button of the statement does.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('journal', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_settle(cls):
+        return 60
+
+    @classmethod
+    def default_match(cls):
+        return True
+
+    def get_rec_name(self, name):
+        return '%s: %s' % (self.journal.rec_name, self.folder)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('folder',) + tuple(clause[1:]),
+            ('journal.rec_name',) + tuple(clause[1:]),
+            ]
+
+    @classmethod
+    def validate_fields(cls, folders, field_names):
+        super().validate_fields(folders, field_names)
+        if field_names & {'folder', 'archive_folder', 'failed_folder'}:
+            for folder in folders:
+                folder.check_folders()
+
+    def check_folders(self):
+        for name in ['folder', 'archive_folder', 'failed_folder']:
+            path = getattr(self, name)
+            if path and not os.path.isabs(path):
+                raise FolderError(gettext(
+                        'ric_bank.msg_folder_not_absolute',
+                        folder=path,
+                        field=self.__names__(name)['field']))
+
+    @classmethod
+    def import_folders(cls, folders=None):
+        """Cron: import the files of the active folders (of all when folders
+        is None) and notify the users subscribed to the task"""
+        if folders is None:
+            folders = cls.search([])
+        for folder in folders:
+            if not os.path.isdir(folder.folder):
+                cls._notify_missing(folder)
+                continue
+            outcomes = import_folder(
+                folder.folder, folder._import_file,
+                archive=folder.archive_folder, failed=folder.failed_folder,
+                settle=folder.settle)
+            cls._notify(folder, outcomes)
+
+    def _import_file(self, data, filename):
+        """Import the file in the current transaction and return the
+        summary of what it brought (None when every document was known)"""
+        pool = Pool()
+        StatementImport = pool.get('account.statement.import', type='wizard')
+        Statement = pool.get('account.statement')
+        folder = self.__class__(self.id)
+        with Transaction().set_context(company=folder.company.id):
+            try:
+                statements = StatementImport.ric_import_file(
+                    folder.company, data, filename, file_format=FORMAT)
+            except NothingNewError:
+                return None
+            for statement in statements:
+                if statement.journal != folder.journal:
+                    raise FolderError(gettext(
+                            'ric_bank.msg_folder_other_journal',
+                            filename=filename,
+                            journal=statement.journal.rec_name,
+                            folder_journal=folder.journal.rec_name))
+            if folder.match:
+                Statement.ric_match(statements)
+        return self._summary(Statement.browse([s.id for s in statements]))
+
+    @staticmethod
+    def _summary(statements):
+        origins = [o for s in statements for o in s.origins]
+        return {
+            'statements': [s.id for s in statements],
+            'payments': len(origins),
+            'review': sum(1 for o in origins
+                if o.ric_match_state in {'review', 'unmatched'}),
+            }
+
+    @classmethod
+    def _notify(cls, folder, outcomes):
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        with Transaction().set_context(
+                _cron=Transaction().context.get('_cron') or CRON_METHOD):
+            for outcome in outcomes:
+                if outcome.failed:
+                    Cron.notify('tryton-warning', None, None,
+                        'ric_bank.msg_folder_notify_failed',
+                        filename=outcome.name, error=outcome.error)
+                elif outcome.path and outcome.result is None:
+                    Cron.notify('tryton-info', None, None,
+                        'ric_bank.msg_folder_notify_nothing_new',
+                        filename=outcome.name)
+                elif outcome.path:
+                    summary = outcome.result
+                    Cron.notify('tryton-import',
+                        'account_statement.act_statement_form', {
+                            'pyson_domain': PYSONEncoder().encode(
+                                [('id', 'in', summary['statements'])]),
+                            },
+                        'ric_bank.msg_folder_notify_imported',
+                        filename=outcome.name,
+                        statements=len(summary['statements']),
+                        payments=summary['payments'],
+                        review=summary['review'])
+
+    @classmethod
+    def _notify_missing(cls, folder):
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        with Transaction().set_context(
+                _cron=Transaction().context.get('_cron') or CRON_METHOD):
+            Cron.notify('tryton-error', None, None,
+                'ric_bank.msg_folder_notify_missing',
+                folder=folder.folder, journal=folder.journal.rec_name)
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            (CRON_METHOD, "Import Bank Statement Files"))
+        cls._notifications.add(CRON_METHOD)
