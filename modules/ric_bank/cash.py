@@ -23,7 +23,7 @@ from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
-    DASH, NBSP, NO_SIGNER, convert_many, date_short, date_text, money,
+    DASH, NBSP, NO_SIGNER, ConvertMixin, date_short, date_text, money,
     printed_party, rate_text, signer)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id
@@ -431,7 +431,7 @@ def vat_text(line, amount):
         ' (%s)' % rates if rates else '', NBSP, money(tax))
 
 
-class CashOrderReport(Report):
+class CashOrderReport(ConvertMixin, Report):
     "The printed cash orders of statement lines of a cash journal"
     __slots__ = ()
     #: the kind of the orders of the report (see ORDER_KINDS)
@@ -497,18 +497,6 @@ class CashOrderReport(Report):
                     result[line.id] = CashOrder(
                         line, company, okpo_of(party), signers)
         return [result[l.id] for l in lines]
-
-    @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        "Convert with a private LibreOffice profile (ric_billing's)"
-        input_format = report.template_extension
-        output_format = report.extension or report.template_extension
-        if output_format == input_format or input_format != 'odt':
-            return super().convert(
-                report, data, timeout=timeout, retry=retry)
-        converted, = convert_many(
-            [(report.report_name, data)], output_format, timeout=timeout)
-        return output_format, converted
 
 
 def okpo_of(party):

@@ -478,7 +478,26 @@ def payments_of(invoice):
     return result
 
 
-class InvoiceForm(Report):
+class ConvertMixin:
+    """Mixin of the reports converted from ODT by LibreOffice with a private
+    profile (see convert_many), so that conversions at once do not share
+    one"""
+    __slots__ = ()
+
+    @classmethod
+    def convert(cls, report, data, timeout=5 * 60, retry=5):
+        "Convert with a private LibreOffice profile (see convert_many)"
+        input_format = report.template_extension
+        output_format = report.extension or report.template_extension
+        if output_format == input_format or input_format != 'odt':
+            return super().convert(
+                report, data, timeout=timeout, retry=retry)
+        converted, = convert_many(
+            [(report.report_name, data)], output_format, timeout=timeout)
+        return output_format, converted
+
+
+class InvoiceForm(ConvertMixin, Report):
     "The report of a printed form of invoices (see the module's forms)"
     __slots__ = ()
     #: the code of the form (see template.FORMS)
@@ -526,18 +545,6 @@ class InvoiceForm(Report):
         if hasattr(data, 'getvalue'):
             data = data.getvalue()
         return data
-
-    @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        "Convert with a private LibreOffice profile (see convert_many)"
-        input_format = report.template_extension
-        output_format = report.extension or report.template_extension
-        if output_format == input_format or input_format != 'odt':
-            return super().convert(
-                report, data, timeout=timeout, retry=retry)
-        converted, = convert_many(
-            [(report.report_name, data)], output_format, timeout=timeout)
-        return output_format, converted
 
     @classmethod
     def get_action(cls):
