@@ -27,7 +27,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.ric_base.batch import in_max
+from trytond.modules.ric_base.batch import browse_slices, in_max
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -186,20 +186,21 @@ class Matcher:
                 if o.ric_counterparty_inn})
         found = defaultdict(set)
         for sub in grouped_slice(inns, in_max()):
-            for identifier in Identifier.search([
+            for identifier in Identifier.search_read([
                         ('type', '=', 'ru_vat'),
                         ('code', 'in', list(sub)),
                         ('party.active', '=', True),
-                        ], order=[('party', 'ASC')]):
-                found[identifier.code].add(identifier.party.id)
+                        ], order=[('party', 'ASC')],
+                    fields_names=['code', 'party']):
+                found[identifier['code']].add(identifier['party'])
         kpps = defaultdict(set)
         party_ids = sorted({i for ids in found.values() for i in ids})
         for sub in grouped_slice(party_ids, in_max()):
-            for identifier in Identifier.search([
+            for identifier in Identifier.search_read([
                         ('type', '=', 'ru_kpp'),
                         ('party', 'in', list(sub)),
-                        ]):
-                kpps[identifier.party.id].add(identifier.code)
+                        ], fields_names=['code', 'party']):
+                kpps[identifier['party']].add(identifier['code'])
         return {inn: [(i, kpps[i]) for i in sorted(ids)]
             for inn, ids in found.items()}
 
@@ -210,10 +211,10 @@ class Matcher:
                 if o.ric_counterparty_account})
         found = defaultdict(set)
         for sub in grouped_slice(numbers, in_max()):
-            for number in Number.search([
-                        ('number_compact', 'in', list(sub)),
-                        ('account.active', '=', True),
-                        ]):
+            for number in browse_slices(Number, Number.search([
+                            ('number_compact', 'in', list(sub)),
+                            ('account.active', '=', True),
+                            ])):
                 found[number.number_compact].update(
                     o.id for o in number.account.owners if o.active)
         return found
@@ -228,16 +229,18 @@ class Matcher:
         found = defaultdict(set)
         for sub in grouped_slice(keys, in_max()):
             sub = list(sub)
-            for match in Match.search([
-                        ('state', '=', 'confirmed'),
-                        ('party', '!=', None),
-                        ('origin.statement.company', '=', self.company.id),
-                        ['OR',
-                            ('origin.ric_counterparty_account', 'in', sub),
-                            [('origin.ric_counterparty_account', '=', None),
-                                ('origin.ric_counterparty_inn', 'in', sub)],
-                            ],
-                        ]):
+            for match in browse_slices(Match, Match.search([
+                            ('state', '=', 'confirmed'),
+                            ('party', '!=', None),
+                            ('origin.statement.company', '=',
+                                self.company.id),
+                            ['OR',
+                                ('origin.ric_counterparty_account', 'in', sub),
+                                [('origin.ric_counterparty_account', '=', None),
+                                    ('origin.ric_counterparty_inn', 'in',
+                                        sub)],
+                                ],
+                            ])):
                 origin = match.origin
                 key = (origin.ric_counterparty_account
                     or origin.ric_counterparty_inn)
@@ -251,10 +254,10 @@ class Matcher:
         party_ids = sorted({i for p in payers for i in p.parties})
         clients = defaultdict(set)
         for sub in grouped_slice(party_ids, in_max()):
-            for line in History.search([
+            for line in History.search_read([
                         ('counterparty', 'in', list(sub)),
-                        ]):
-                clients[line.counterparty.id].add(line.client.id)
+                        ], fields_names=['counterparty', 'client']):
+                clients[line['counterparty']].add(line['client'])
         for payer in payers:
             for party in list(payer.parties):
                 payer.parties |= clients.get(party, set())
@@ -274,10 +277,10 @@ class Matcher:
         amount due in self.due"""
         Invoice = self.pool.get('account.invoice')
         party_ids = sorted({i for p in payers.values() for i in p.parties})
-        invoices = set()
+        invoice_ids = set()
         for sub in grouped_slice(party_ids, in_max() // 2):
             sub = list(sub)
-            invoices.update(Invoice.search([
+            invoice_ids.update(map(int, Invoice.search([
                         ('company', '=', self.company.id),
                         ('type', '=', 'out'),
                         ('state', '=', 'posted'),
@@ -285,8 +288,8 @@ class Matcher:
                             ('party', 'in', sub),
                             ('ric_client', 'in', sub),
                             ],
-                        ]))
-        invoices = sorted(invoices,
+                        ])))
+        invoices = sorted(browse_slices(Invoice, sorted(invoice_ids)),
             key=lambda i: (i.invoice_date, i.number or '', i.id))
         self.due = {i.id: i.amount_to_pay for i in invoices}
         for invoice_id, amount in self._pending_lines(invoices).items():
@@ -712,9 +715,10 @@ def match(origins):
     Configuration = pool.get('ric.bank.configuration')
     Line = pool.get('account.statement.line')
     Match = pool.get('ric.bank.match')
+    Origin = pool.get('account.statement.origin')
     configuration = Configuration(1)
     by_company = defaultdict(list)
-    for origin in origins:
+    for origin in browse_slices(Origin, origins):
         by_company[origin.statement.company].append(origin)
     lines, matches = [], []
     for company, company_origins in by_company.items():

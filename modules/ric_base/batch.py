@@ -14,6 +14,7 @@ from sql import Literal
 
 from trytond import backend
 from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, record_cache_size
 
 #: ids per flat IN list: under PostgreSQL's 65 535 parameters per
 #: statement and far under SQLite's variable limit
@@ -52,3 +53,17 @@ def where_slices(column, records):
         return
     for sub_ids in id_slices(records):
         yield in_ids(column, sub_ids)
+
+
+def browse_slices(Model, records):
+    """Return the instances of records (ids or instances), in their order,
+    browsed in slices of the transaction's record cache size
+
+    The instances of one browse share one cache: beyond its size each
+    attribute read evicts what the others read and the loop over them
+    becomes quadratic (a search of thousands of records)."""
+    ids = [int(r) for r in records]
+    result = []
+    for sub_ids in grouped_slice(ids, record_cache_size(Transaction())):
+        result.extend(Model.browse(list(sub_ids)))
+    return result
