@@ -52,7 +52,7 @@ _NUMBER = re.compile(r'''
     (?P<prefix>[а-яёa-z]{1,6}\s?-?\s?)?
     (?P<digits>\d+(?:(?:\s?-\s?|\s)\d{3}(?!\d)|[-/]\d+)*)
     (?!\d)
-    (?![.,]\d)                         # not a date, an amount
+    (?![.,]\d{1,2}(?!\d))              # not a date, an amount
     (?!\s?%)
     ''', re.IGNORECASE | re.VERBOSE)
 #: the date that may follow a number of a list («№ 3 от 30.09.2026, № 35»)
@@ -107,8 +107,8 @@ def _numbers_at(text, position):
         compact = re.sub(r'[\s-]', '', digits)
         if not prefix and len(compact) > MAX_DIGITS:
             return
-        following = text[match.end():match.end() + 3]
-        if re.match(r'\s?(?:%|[.,]\d)', following):
+        following = text[match.end():match.end() + 5]
+        if re.match(r'\s?(?:%|[.,]\d{1,2}(?!\d))', following):
             return
         yield _normalize(prefix, digits)
         end = match.end()
