@@ -55,6 +55,9 @@ INVOICE_SCORES = {
     'advance': 60,
     }
 
+#: the records created by one call
+CREATE_BATCH = 100
+
 
 def digits_key(number):
     "Return the digits of an invoice number without its leading zeros"
@@ -727,9 +730,11 @@ def match(origins):
             company_lines, company_matches = matcher.run()
         lines.extend(company_lines)
         matches.extend(company_matches)
-    for sub in grouped_slice(lines, 1000):
+    # trytond 8.0 checks every id of a batch when it makes each record of
+    # it: small batches keep the validation of the created lines linear
+    for sub in grouped_slice(lines, CREATE_BATCH):
         Line.create(list(sub))
     result = []
-    for sub in grouped_slice(matches, 1000):
+    for sub in grouped_slice(matches, CREATE_BATCH):
         result.extend(Match.create(list(sub)))
     return result
