@@ -10,7 +10,8 @@ import os
 
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
-from trytond.modules.ric_base.folder import import_folder
+from trytond.exceptions import UserError
+from trytond.modules.ric_base.folder import import_folder, in_new_transaction
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import Transaction
@@ -103,29 +104,43 @@ class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
                         'ric_bank.msg_folder_not_absolute',
                         folder=path,
                         field=self.__names__(name)['field']))
+            if (name != 'folder' and path
+                    and os.path.normpath(path)
+                    == os.path.normpath(self.folder)):
+                raise FolderError(gettext(
+                        'ric_bank.msg_folder_same',
+                        folder=path,
+                        field=self.__names__(name)['field']))
 
     @classmethod
     def import_folders(cls, folders=None):
-        """Cron: import the files of the active folders (of all when folders
-        is None) and notify the users subscribed to the task"""
+        """Cron: import the files of the active folders (of the company of
+        the context, of all when none) and notify the users subscribed to
+        the task"""
         if folders is None:
-            folders = cls.search([])
+            company = Transaction().context.get('company')
+            folders = cls.search(
+                [('company', '=', company)] if company else [])
         for folder in folders:
             if not os.path.isdir(folder.folder):
-                cls._notify_missing(folder)
+                in_new_transaction(cls._notify_missing, folder.id)
                 continue
             outcomes = import_folder(
                 folder.folder, folder._import_file,
                 archive=folder.archive_folder, failed=folder.failed_folder,
                 settle=folder.settle)
-            cls._notify(folder, outcomes)
+            for outcome in outcomes:
+                if outcome.result and folder.match:
+                    outcome.result['match_error'] = cls._match(
+                        outcome.result['statements'])
+            in_new_transaction(cls._notify, folder.id, outcomes)
 
     def _import_file(self, data, filename):
-        """Import the file in the current transaction and return the
-        summary of what it brought (None when every document was known)"""
+        """Import the file and return the ids of its statements (None when
+        every document was known); matching comes after, in a transaction
+        of its own, so that a file is never refused for its matching"""
         pool = Pool()
         StatementImport = pool.get('account.statement.import', type='wizard')
-        Statement = pool.get('account.statement')
         folder = self.__class__(self.id)
         with Transaction().set_context(company=folder.company.id):
             try:
@@ -140,56 +155,75 @@ class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
                             filename=filename,
                             journal=statement.journal.rec_name,
                             folder_journal=folder.journal.rec_name))
-            if folder.match:
-                Statement.ric_match(statements)
-        return self._summary(Statement.browse([s.id for s in statements]))
-
-    @staticmethod
-    def _summary(statements):
-        origins = [o for s in statements for o in s.origins]
-        return {
-            'statements': [s.id for s in statements],
-            'payments': len(origins),
-            'review': sum(1 for o in origins
-                if o.ric_match_state in {'review', 'unmatched'}),
-            }
+        return {'statements': [s.id for s in statements]}
 
     @classmethod
-    def _notify(cls, folder, outcomes):
+    def _match(cls, statement_ids):
+        "Match the statements; return the message of an error or None"
+        pool = Pool()
+        Statement = pool.get('account.statement')
+
+        def match():
+            statements = Statement.browse(statement_ids)
+            with Transaction().set_context(
+                    company=statements[0].company.id):
+                Statement.ric_match(statements)
+        try:
+            in_new_transaction(match)
+        except UserError as exception:
+            return exception.message
+        return None
+
+    @classmethod
+    def _notify(cls, folder_id, outcomes):
         pool = Pool()
         Cron = pool.get('ir.cron')
+        Origin = pool.get('account.statement.origin')
+        folder = cls(folder_id)
+        user_domain = [('companies', '=', folder.company.id)]
         with Transaction().set_context(
                 _cron=Transaction().context.get('_cron') or CRON_METHOD):
             for outcome in outcomes:
                 if outcome.failed:
                     Cron.notify('tryton-warning', None, None,
                         'ric_bank.msg_folder_notify_failed',
+                        user_domain=user_domain,
                         filename=outcome.name, error=outcome.error)
                 elif outcome.path and outcome.result is None:
                     Cron.notify('tryton-info', None, None,
                         'ric_bank.msg_folder_notify_nothing_new',
-                        filename=outcome.name)
-                elif outcome.path:
-                    summary = outcome.result
+                        user_domain=user_domain, filename=outcome.name)
+                elif outcome.result:
+                    ids = outcome.result['statements']
+                    origins = Origin.search([('statement', 'in', ids)])
+                    review = sum(1 for o in origins
+                        if o.ric_match_state in {'review', 'unmatched'})
                     Cron.notify('tryton-import',
                         'account_statement.act_statement_form', {
                             'pyson_domain': PYSONEncoder().encode(
-                                [('id', 'in', summary['statements'])]),
+                                [('id', 'in', ids)]),
+                            'domains': [],
                             },
                         'ric_bank.msg_folder_notify_imported',
-                        filename=outcome.name,
-                        statements=len(summary['statements']),
-                        payments=summary['payments'],
-                        review=summary['review'])
+                        user_domain=user_domain,
+                        filename=outcome.name, statements=len(ids),
+                        payments=len(origins), review=review)
+                    if outcome.result.get('match_error'):
+                        Cron.notify('tryton-warning', None, None,
+                            'ric_bank.msg_folder_notify_match_error',
+                            user_domain=user_domain, filename=outcome.name,
+                            error=outcome.result['match_error'])
 
     @classmethod
-    def _notify_missing(cls, folder):
+    def _notify_missing(cls, folder_id):
         pool = Pool()
         Cron = pool.get('ir.cron')
+        folder = cls(folder_id)
         with Transaction().set_context(
                 _cron=Transaction().context.get('_cron') or CRON_METHOD):
             Cron.notify('tryton-error', None, None,
                 'ric_bank.msg_folder_notify_missing',
+                user_domain=[('companies', '=', folder.company.id)],
                 folder=folder.folder, journal=folder.journal.rec_name)
 
 

@@ -321,11 +321,12 @@ class Matcher:
         result = defaultdict(Decimal)
         references = ['account.invoice,%s' % i.id for i in invoices]
         for sub in grouped_slice(references, in_max()):
-            for line in Line.search([
+            for line in Line.search_read([
                         ('statement.state', '=', 'draft'),
                         ('related_to', 'in', list(sub)),
-                        ]):
-                result[line.related_to.id] += line.amount
+                        ], fields_names=['related_to', 'amount']):
+                invoice_id = int(line['related_to'].split(',')[1])
+                result[invoice_id] += line['amount']
         return result
 
     def _allocate(self, origin, payer):

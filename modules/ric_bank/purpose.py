@@ -52,7 +52,7 @@ _NUMBER = re.compile(r'''
     (?P<prefix>[а-яёa-z]{1,6}\s?-?\s?)?
     (?P<digits>\d+(?:(?:\s?-\s?|\s)\d{3}(?!\d)|[-/]\d+)*)
     (?!\d)
-    (?![.,]\d{1,2}(?!\d))              # not a date, an amount
+    (?![.,]\d)                         # not a date, an amount
     (?!\s?%)
     ''', re.IGNORECASE | re.VERBOSE)
 #: the date that may follow a number of a list («№ 3 от 30.09.2026, № 35»)
@@ -65,7 +65,10 @@ _SEPARATOR = re.compile(
     re.IGNORECASE)
 #: words that are no prefix of a number
 _NOT_PREFIX = {'от', 'на', 'за', 'и', 'по', 'в', 'с', 'до', 'no', 'n', 'от.',
-    'сумма', 'ндс', 'нет', 'без', 'г', 'год', 'руб', 'р', 'т', 'ч'}
+    'сумма', 'ндс', 'нет', 'без', 'г', 'год', 'руб', 'р', 'т', 'ч',
+    # the word of the trigger, totals, other documents and requisites
+    'сч', 'счт', 'счет', 'счёт', 'счета', 'счету', 'всего', 'итого',
+    'пени', 'инн', 'кпп', 'тел', 'акт', 'дог'}
 #: the longest number taken for an invoice number (longer: an account,
 #: an INN, a phone)
 MAX_DIGITS = 9
@@ -96,9 +99,14 @@ def number_key(number):
 def _numbers_at(text, position):
     "Yield the normalised numbers of the list starting at position"
     position = _FILLER.match(text, position).end()
+    after_date = False
     while True:
         match = _NUMBER.match(text, position)
         if not match:
+            return
+        if after_date and not _DATE.match(text, match.end()):
+            # past a date only «№ 35» or «35 от <date>» goes on with the
+            # list: «…от 01.03.2026, 10 000 руб.» is an amount
             return
         prefix = match.group('prefix')
         if prefix and prefix.strip(' -').lower() in _NOT_PREFIX:
@@ -107,8 +115,8 @@ def _numbers_at(text, position):
         compact = re.sub(r'[\s-]', '', digits)
         if not prefix and len(compact) > MAX_DIGITS:
             return
-        following = text[match.end():match.end() + 5]
-        if re.match(r'\s?(?:%|[.,]\d{1,2}(?!\d))', following):
+        following = text[match.end():match.end() + 3]
+        if re.match(r'\s?(?:%|[.,]\d)', following):
             return
         yield _normalize(prefix, digits)
         end = match.end()
@@ -118,6 +126,8 @@ def _numbers_at(text, position):
         separator = _SEPARATOR.match(text, end)
         if not separator:
             return
+        after_date = bool(date) and not re.search(
+            r'№|N', separator.group(), re.IGNORECASE)
         position = separator.end()
 
 

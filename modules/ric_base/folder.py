@@ -17,8 +17,11 @@ both:
   its sender: it waits for the next run;
 * a name already taken in the archive or failed folder gets a suffix, so
   that no earlier file is overwritten;
-* an unexpected error (a bug, the database gone) leaves the file where it
-  is for the next run and is logged.
+* a transaction restarted to take a lock (posting asks for the lock of a
+  journal period) is retried with the lock, as the cron runner does;
+* an unexpected error (a bug, the database gone, a file that cannot be
+  read or moved) leaves the file where it is for the next run and is
+  logged; symbolic links are not followed.
 """
 import logging
 import os
@@ -27,10 +30,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from trytond import backend
+from trytond.config import config
 from trytond.exceptions import UserError
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
-__all__ = ['FolderFile', 'import_folder', 'folder_files', 'move_aside']
+__all__ = ['FolderFile', 'import_folder', 'folder_files', 'move_aside',
+    'in_new_transaction']
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +64,8 @@ def folder_files(folder, settle=0, now=None):
     names = []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        if name.startswith('.') or not os.path.isfile(path):
+        if (name.startswith('.') or os.path.islink(path)
+                or not os.path.isfile(path)):
             continue
         if settle and now - os.path.getmtime(path) < settle:
             continue
@@ -81,36 +88,77 @@ def move_aside(path, folder):
     return target
 
 
+def in_new_transaction(func, *args, **kwargs):
+    """Return func(*args, **kwargs) run in a new transaction (with the
+    context of the current one) and committed
+
+    A transaction restarted to take a lock is retried with it, a
+    serialization failure up to the database's retry count, as the cron
+    runner does."""
+    transaction = Transaction()
+    extras = {}
+    retries = config.getint('database', 'retry')
+    while True:
+        try:
+            with transaction.new_transaction(**extras) as sub:
+                result = func(*args, **kwargs)
+                sub.commit()
+            return result
+        except TransactionError as exception:
+            exception.fix(extras)
+        except backend.DatabaseOperationalError:
+            if retries <= 0:
+                raise
+            retries -= 1
+
+
 def import_folder(folder, import_file, archive=None, failed=None, settle=0):
     """Import each file of folder with import_file(data, name) and return
     the list of FolderFile
 
-    import_file runs in a new transaction with the context of the current
-    one; the transaction is committed when it returns."""
+    import_file runs in a new transaction (see in_new_transaction) and
+    returns plain values (ids, counts): the records of a closed transaction
+    are not to be read."""
     archive = archive or os.path.join(folder, 'archive')
     failed = failed or os.path.join(folder, 'failed')
-    transaction = Transaction()
     outcomes = []
     for name in folder_files(folder, settle=settle):
         path = os.path.join(folder, name)
-        with open(path, 'rb') as file:
-            data = file.read()
         outcome = FolderFile(name)
+        outcomes.append(outcome)
         try:
-            with transaction.new_transaction() as sub:
-                with sub.set_context(transaction.context):
-                    outcome.result = import_file(data, name)
-                sub.commit()
+            stat = os.stat(path)
+            with open(path, 'rb') as file:
+                data = file.read()
+            outcome.result = in_new_transaction(import_file, data, name)
         except UserError as exception:
             logger.info("file %s refused: %s", path, exception.message)
             outcome.error = exception.message
-            outcome.path = move_aside(path, failed)
-            with open(outcome.path + '.error', 'w', encoding='utf-8') as file:
-                file.write(exception.message + '\n')
+            try:
+                outcome.path = move_aside(path, failed)
+                with open(outcome.path + '.error', 'w',
+                        encoding='utf-8') as file:
+                    file.write(exception.message + '\n')
+            except OSError:
+                logger.exception("file %s not set aside", path)
+            continue
         except Exception:
             logger.exception("file %s not imported, left for the next run",
                 path)
-        else:
+            continue
+        try:
+            if _changed(path, stat):
+                # written again while it was imported: the new content is
+                # taken at the next run (what was imported is known)
+                logger.info("file %s changed during its import", path)
+                continue
             outcome.path = move_aside(path, archive)
-        outcomes.append(outcome)
+        except OSError:
+            logger.exception("file %s imported but not archived", path)
     return outcomes
+
+
+def _changed(path, stat):
+    current = os.stat(path)
+    return (current.st_size, current.st_mtime_ns, current.st_ino) != (
+        stat.st_size, stat.st_mtime_ns, stat.st_ino)
