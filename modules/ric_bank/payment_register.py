@@ -17,7 +17,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from sql import Literal
-from sql.aggregate import Min, Sum
+from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round
 
@@ -129,8 +129,11 @@ class PaymentRegister(ModelSQL, ModelView):
     balance = Monetary("Balance of the Day", currency='currency',
         digits='currency',
         help="The receipts less the expenses.")
-    receipt_count = fields.Integer("Number of Receipts")
-    expense_count = fields.Integer("Number of Expenses")
+    receipt_count = fields.Integer("Number of Receipts",
+        help="The payment documents received: a payment allocated to "
+        "several invoices counts once.")
+    expense_count = fields.Integer("Number of Expenses",
+        help="The payment documents paid out.")
 
     @classmethod
     def __setup__(cls):
@@ -156,6 +159,8 @@ class PaymentRegister(ModelSQL, ModelView):
         amount = Line.amount.sql_cast(line.amount)
         employee = cls._employee_column(tables)
         received = Case((amount > 0, amount), else_=Literal(0))
+        # the bank document of the line, or the line itself (cash desk)
+        document = Coalesce(line.origin, -line.id)
         paid = Case((amount < 0, -amount), else_=Literal(0))
         digits = currency.digits
 
@@ -181,8 +186,11 @@ class PaymentRegister(ModelSQL, ModelView):
             total(cls.receipts, received).as_('receipts'),
             total(cls.expenses, paid).as_('expenses'),
             total(cls.balance, amount).as_('balance'),
-            Sum(Case((amount > 0, 1), else_=0)).as_('receipt_count'),
-            Sum(Case((amount < 0, 1), else_=0)).as_('expense_count'),
+            # a payment allocated to several invoices counts once
+            Count(Case((amount > 0, document)), distinct=True).as_(
+                'receipt_count'),
+            Count(Case((amount < 0, document)), distinct=True).as_(
+                'expense_count'),
             where=cls._where(tables, amount, employee),
             group_by=keys + [journal.ric_cash, currency.digits])
 

@@ -171,6 +171,29 @@ class RegisterTestCase(ModuleDBTestCase):
                 self.assertEqual(amount, amount.quantize(D('0.01')))
 
     @with_transaction()
+    def test_split_payment_counts_once(self):
+        "A bank payment allocated to two invoices is one receipt"
+        pool = Pool()
+        Origin = pool.get('account.statement.origin')
+        Line = pool.get('account.statement.line')
+        Statement = pool.get('account.statement')
+        company, _, cash, bank = setup_cash()
+        client = create_client()
+        with set_company(company):
+            statement = statement_of(bank, DAY2, client,
+                [D('1000.00'), D('500.00'), D('-49.00')])
+            first, second, fee = sorted(statement.lines,
+                key=lambda l: -l.amount)
+            origin, = Origin.create([{
+                        'statement': statement.id, 'date': DAY2,
+                        'amount': D('1500.00'), 'party': client.id}])
+            Line.write([first, second], {'origin': origin.id})
+            Statement.validate_statement([statement])
+            (row,) = rows()
+        self.assertEqual(row[3:], (
+                D('1500.00'), D('49.00'), D('1451.00'), 1, 1))
+
+    @with_transaction()
     def test_row_fields(self):
         "A row shows its company, bank account, currency and a fixed id"
         pool = Pool()
