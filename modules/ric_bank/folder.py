@@ -174,6 +174,14 @@ class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
             return exception.message
         return None
 
+    @staticmethod
+    def _as_cron():
+        """Return the context in which ir.cron.notify reaches the users
+        subscribed to the task, also when it is run from its button"""
+        context = Transaction().context
+        return Transaction().set_context(
+            _cron=context.get('_cron') or CRON_METHOD)
+
     @classmethod
     def _notify(cls, folder_id, outcomes):
         pool = Pool()
@@ -181,8 +189,7 @@ class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
         Origin = pool.get('account.statement.origin')
         folder = cls(folder_id)
         user_domain = [('companies', '=', folder.company.id)]
-        with Transaction().set_context(
-                _cron=Transaction().context.get('_cron') or CRON_METHOD):
+        with cls._as_cron():
             for outcome in outcomes:
                 if outcome.failed:
                     Cron.notify('tryton-warning', None, None,
@@ -219,8 +226,7 @@ class StatementFolder(DeactivableMixin, ModelSQL, ModelView):
         pool = Pool()
         Cron = pool.get('ir.cron')
         folder = cls(folder_id)
-        with Transaction().set_context(
-                _cron=Transaction().context.get('_cron') or CRON_METHOD):
+        with cls._as_cron():
             Cron.notify('tryton-error', None, None,
                 'ric_bank.msg_folder_notify_missing',
                 user_domain=[('companies', '=', folder.company.id)],

@@ -11,7 +11,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.modules.ric_base.folder import import_folder
+from trytond.modules.ric_base import folder as ric_folder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import (
@@ -331,7 +331,7 @@ class RegistrationImport(ModelSQL, ModelView):
             raise RegistrationError(gettext(
                     'ric_distributive.msg_registration_folder',
                     folder=folder))
-        import_folder(folder, cls.import_data,
+        ric_folder.import_folder(folder, cls.import_data,
             archive=config.archive_folder, failed=config.failed_folder)
 
 
