@@ -18,6 +18,7 @@ due date: the maturity date, else the date of the move) and takes only the
 lines dated on or before the as-of date: the reconciliations, made later or
 not, play no part, so that the buckets always sum to the balance."""
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -373,8 +374,7 @@ class Receivable(AnalyticsMixin, ModelSQL, ModelView):
         accounts = cls._accounts([company])
         party_where = None
         if cls._party_where(Literal(0), date) is not None:
-            def party_where(column):
-                return cls._party_where(column, date)
+            party_where = functools.partial(cls._party_where, date=date)
         ageing = cls._ageing_query(accounts, date, party_where)
         return ageing.select(
             ageing.party.as_('id'),
@@ -611,7 +611,7 @@ class MoneyReceived(AnalyticsMixin, ModelSQL, ModelView):
                 employee.department.as_('department'),
                 responsible2.employee.as_('employee'),
                 Sum(attributed.amount).as_('amount'),
-                Count(Literal('*')).as_('payments'),
+                Count(attributed.move).as_('payments'),
                 where=where, group_by=keys))
         return grouped.select(
             RowNumber(window=Window([], order_by=[

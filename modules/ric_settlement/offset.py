@@ -25,10 +25,12 @@ write-offs too).
 from collections import defaultdict
 from decimal import Decimal
 
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.ric_base.batch import in_max
+from trytond.modules.ric_base.batch import id_slices, in_ids
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
     NO_SIGNER, ConvertMixin, date_short, date_text, money, printed_party,
@@ -36,7 +38,6 @@ from trytond.modules.ric_billing.report import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import OffsetError, OffsetValidationError
@@ -64,37 +65,84 @@ def balance(line):
 
 def _invoices_to_pay(moves):
     """Return ({move line id: invoice}, {invoice id: amount to pay}) of the
-    invoices of moves, set-based: the lines to pay and the payment lines
-    of all the invoices in a few queries per slice"""
+    posted or paid invoices of moves (ids), set-based: a fixed number of
+    queries per slice of moves, no record read one by one"""
     pool = Pool()
     Invoice = pool.get('account.invoice')
     MoveLine = pool.get('account.move.line')
     PaymentLine = pool.get('account.invoice-account.move.line')
+    cursor = Transaction().connection.cursor()
+    invoice_t = Invoice.__table__()
+    line_t = MoveLine.__table__()
+    payment_t = PaymentLine.__table__()
     invoice_of, to_pay = {}, {}
-    for sub in grouped_slice(sorted(moves), in_max()):
-        invoices = Invoice.search([('move', 'in', list(sub))])
-        if not invoices:
+    for sub in id_slices(moves):
+        cursor.execute(*invoice_t.select(invoice_t.id, invoice_t.state,
+                where=in_ids(invoice_t.move, sub)
+                & invoice_t.state.in_(['posted', 'paid'])))
+        states = dict(cursor)
+        if not states:
             continue
-        lines_to_pay = Invoice.get_lines_to_pay(invoices, 'lines_to_pay')
+        invoice_ids = sorted(states)
+        lines_to_pay = Invoice.get_lines_to_pay(
+            Invoice.browse(invoice_ids), 'lines_to_pay')
         payments = defaultdict(list)
-        for payment in PaymentLine.search(
-                [('invoice', 'in', [i.id for i in invoices])]):
-            payments[payment.invoice.id].append(payment.line.id)
-        ids = {l for ls in lines_to_pay.values() for l in ls} | {
-            l for ls in payments.values() for l in ls}
-        lines = {l.id: l for l in MoveLine.browse(sorted(ids))}
-        for invoice in invoices:
-            amount = ZERO
-            for line_id in (list(lines_to_pay.get(invoice.id, []))
-                    + payments[invoice.id]):
-                line = lines[line_id]
-                if not line.reconciliation:
-                    amount += balance(line)
-            to_pay[invoice.id] = (
-                amount if invoice.state == 'posted' else ZERO)
-            for line_id in lines_to_pay.get(invoice.id, []):
+        cursor.execute(*payment_t.select(payment_t.invoice, payment_t.line,
+                where=in_ids(payment_t.invoice, invoice_ids)))
+        for invoice_id, line_id in cursor:
+            payments[invoice_id].append(line_id)
+        ids = sorted({l for ls in lines_to_pay.values() for l in ls} | {
+                l for ls in payments.values() for l in ls})
+        balances = {}
+        for line_ids in id_slices(ids):
+            cursor.execute(*line_t.select(
+                    line_t.id, line_t.debit, line_t.credit,
+                    where=in_ids(line_t.id, line_ids)
+                    & (line_t.reconciliation == Null)))
+            for line_id, debit, credit in cursor:
+                balances[line_id] = _decimal(debit) - _decimal(credit)
+        for invoice in Invoice.browse(invoice_ids):
+            invoice_id = invoice.id
+            amount = sum((balances.get(l, ZERO) for l in (
+                        lines_to_pay.get(invoice_id, [])
+                        + payments[invoice_id])), ZERO)
+            to_pay[invoice_id] = (
+                amount if states[invoice_id] == 'posted' else ZERO)
+            for line_id in lines_to_pay.get(invoice_id, []):
                 invoice_of[line_id] = invoice
     return invoice_of, to_pay
+
+
+def _decimal(value):
+    "Return the Decimal of a numeric column read by SQL (None is zero)"
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def _line_ids(lines):
+    "Return the sorted ids of the saved move lines (ids or instances)"
+    ids = set()
+    for line in lines:
+        line_id = getattr(line, 'id', line)
+        if line_id is not None and line_id >= 0:
+            ids.add(int(line_id))
+    return sorted(ids)
+
+
+def _move_ids(lines):
+    "Return the ids of the moves of lines, read in one query a slice"
+    MoveLine = Pool().get('account.move.line')
+    cursor = Transaction().connection.cursor()
+    line_t = MoveLine.__table__()
+    moves = set()
+    for sub in id_slices(_line_ids(lines)):
+        cursor.execute(*line_t.select(line_t.move,
+                where=in_ids(line_t.id, sub), group_by=[line_t.move]))
+        moves.update(m for m, in cursor)
+    return moves
 
 
 def open_amounts(lines):
@@ -104,36 +152,51 @@ def open_amounts(lines):
     open by what the invoice has still to pay (its payment lines, the bank
     payments and the offsets, included); another line by its balance less
     the amounts of the posted offsets taken from it.  The queries do not
-    grow with the number of lines."""
+    grow with the number of lines (one per slice of each kind)."""
     pool = Pool()
+    MoveLine = pool.get('account.move.line')
+    Offset = pool.get('ric.settlement.offset')
     OffsetLine = pool.get('ric.settlement.offset.line')
-    result = {}
-    lines = [l for l in lines if l.id is not None and l.id >= 0]
-    invoice_of, to_pay = _invoices_to_pay({l.move.id for l in lines})
-    others = [l.id for l in lines
-        if l.id not in invoice_of and not l.reconciliation]
+    cursor = Transaction().connection.cursor()
+    line_t = MoveLine.__table__()
+    offset_t = Offset.__table__()
+    offset_line_t = OffsetLine.__table__()
+    ids = _line_ids(lines)
+    values = {}
+    for sub in id_slices(ids):
+        cursor.execute(*line_t.select(line_t.id, line_t.move,
+                line_t.debit, line_t.credit, line_t.reconciliation,
+                where=in_ids(line_t.id, sub)))
+        for line_id, move_id, debit, credit, reconciliation in cursor:
+            values[line_id] = (move_id, _decimal(debit) - _decimal(credit),
+                reconciliation)
+    invoice_of, to_pay = _invoices_to_pay({v[0] for v in values.values()})
+    others = [i for i, v in values.items()
+        if i not in invoice_of and not v[2]]
     taken = defaultdict(Decimal)
-    for sub in grouped_slice(others, in_max()):
-        for offset_line in OffsetLine.search([
-                    ('move_line', 'in', list(sub)),
-                    ('offset.state', '=', 'posted'),
-                    ]):
-            taken[offset_line.move_line.id] += offset_line.amount
-    for line in lines:
-        if line.reconciliation:
-            result[line.id] = ZERO
-        elif line.id in invoice_of:
-            result[line.id] = min(abs(balance(line)),
-                abs(to_pay[invoice_of[line.id].id]))
+    for sub in id_slices(others):
+        cursor.execute(*offset_line_t.join(offset_t,
+                condition=offset_line_t.offset == offset_t.id
+                ).select(offset_line_t.move_line, offset_line_t.amount,
+                where=in_ids(offset_line_t.move_line, sub)
+                & (offset_t.state == 'posted')))
+        for line_id, amount in cursor:
+            taken[line_id] += _decimal(amount)
+    result = {}
+    for line_id, (_, amount, reconciliation) in values.items():
+        if reconciliation:
+            result[line_id] = ZERO
+        elif line_id in invoice_of:
+            result[line_id] = min(abs(amount),
+                abs(to_pay[invoice_of[line_id].id]))
         else:
-            result[line.id] = max(
-                abs(balance(line)) - taken[line.id], ZERO)
+            result[line_id] = max(abs(amount) - taken[line_id], ZERO)
     return result
 
 
 def invoices_of(lines):
     "Return {move line id: invoice} of the lines to pay of invoices"
-    return _invoices_to_pay({l.move.id for l in lines if l.move})[0]
+    return _invoices_to_pay(_move_ids(lines))[0]
 
 
 def document_text(line, invoice=None):
@@ -174,8 +237,13 @@ def reconcile_whole(invoice_lines, others):
             to_reconcile.append(lines)
     if to_reconcile:
         MoveLine.reconcile(*to_reconcile)
-        # the invoices wholly paid become paid
-        Invoice.process(Invoice.browse(sorted({i.id for i in invoice_lines})))
+        # the invoices wholly paid become paid now, not only when the
+        # queued process of the reconciliation runs after the commit
+        invoices = Invoice.browse(sorted({i.id for i in invoice_lines}))
+        paid = [i for i in invoices
+            if i.state == 'posted' and i.reconciled]
+        if paid:
+            Invoice.paid(paid)
 
 
 class Move(metaclass=PoolMeta):
@@ -205,7 +273,7 @@ class Offset(Workflow, ModelSQL, ModelView):
         help="Two-party: the claims and debts of one party.\n"
         "Three-party: the claim on a party offset against the debt to "
         "another party who owes the first.")
-    description = fields.Char("Description", states=_states,
+    description = fields.Char("Basis", states=_states,
         help="The basis of the offset printed on the act.")
     currency = fields.Function(fields.Many2One(
             'currency.currency', "Currency"), 'on_change_with_currency')
@@ -382,6 +450,8 @@ class Offset(Workflow, ModelSQL, ModelView):
         again: an offset is never posted twice."""
         pool = Pool()
         MoveLine = pool.get('account.move.line')
+        if not offsets:
+            return
         cls.lock(offsets)
         offsets = cls.browse([o.id for o in offsets])
         for offset in offsets:

@@ -33,7 +33,7 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.ric_base.batch import id_slices, in_ids, in_max
+from trytond.modules.ric_base.batch import id_slices, in_ids
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
     NO_SIGNER, ConvertMixin, convert_many, date_short, money,
@@ -42,7 +42,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
 from trytond.sendmail import send_message_transactional
-from trytond.tools import grouped_slice, slugify
+from trytond.tools import slugify
 from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
@@ -391,29 +391,18 @@ class Act(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _write_balances(cls, results):
-        "Write the balances of results {act id: values} in one UPDATE a slice"
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
+        """Write the balances of results {act id: values} through the ORM:
+        one write call, the acts of equal values in one UPDATE"""
         names = ['counterparty', 'opening_balance', 'debit', 'credit',
             'closing_balance']
-        for sub_ids in grouped_slice(sorted(results), in_max() // 4 or 1):
-            sub_ids = list(sub_ids)
-            values = []
-            for name in names:
-                field = getattr(cls, name)
-                whens = [(table.id == i, field.sql_format(results[i][name]))
-                    for i in sub_ids]
-                values.append(Case(*whens, else_=Null))
-            cursor.execute(*table.update(
-                    [getattr(table, n) for n in names], values,
-                    where=in_ids(table.id, sub_ids)))
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if cls.__name__ in cache:
-                cache_cls = cache[cls.__name__]
-                for id_ in results:
-                    cache_cls.pop(id_, None)
+        by_values = defaultdict(list)
+        for id_, values in results.items():
+            by_values[tuple(values[n] for n in names)].append(id_)
+        args = []
+        for values, ids in by_values.items():
+            args.extend((cls.browse(ids), dict(zip(names, values))))
+        if args:
+            cls.write(*args)
 
     @classmethod
     def _ledger_accounts(cls, company, parties):
@@ -677,11 +666,14 @@ class Act(Workflow, ModelSQL, ModelView):
         pool = Pool()
         ActReport = pool.get('ric.settlement.act', type='report')
         action = ActReport.get_action()
+        # the texts of all the acts read at once, not act by act
+        printed = dict(zip([a.id for a in acts], ActReport.printed(acts)))
         result = []
         for act in acts:
             records = ActReport._get_records(
                 [act.id], 'ric.settlement.act', {})
-            context = ActReport.get_context(records, {}, {})
+            context = ActReport.get_context(
+                records, {}, {'_printed': printed})
             result.append(ActReport.render(action, context))
         return result
 
@@ -1288,7 +1280,11 @@ class ActReport(ConvertMixin, Report):
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
-        context['acts'] = cls.printed(records)
+        printed = (data or {}).get('_printed')
+        if printed and all(r.id in printed for r in records):
+            context['acts'] = [printed[r.id] for r in records]
+        else:
+            context['acts'] = cls.printed(records)
         return context
 
     @classmethod

@@ -38,7 +38,8 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .exceptions import (
-    SettlementConfigurationError, WriteOffAccessError, WriteOffError, WriteOffValidationError)
+    SettlementConfigurationError, WriteOffAccessError, WriteOffError,
+    WriteOffValidationError)
 from .offset import (
     ZERO, document_text, invoices_of, open_amounts, reconcile_whole)
 
@@ -118,8 +119,10 @@ class WriteOff(Workflow, ModelSQL, ModelView):
                     'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
                     },
+                # shown on a draft too: posting it tells that it awaits
+                # the approval of a RIC administrator
                 'post': {
-                    'invisible': Eval('state') != 'approved',
+                    'invisible': ~Eval('state').in_(['draft', 'approved']),
                     'depends': ['state'],
                     },
                 'cancel': {

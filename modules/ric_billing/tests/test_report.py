@@ -110,9 +110,15 @@ def setup_company(regime='osno'):
     seller = company.party
     Party.write([seller], {'identifiers': [('create', [{
                         'type': 'ru_vat', 'code': SELLER_INN}])]})
-    bank_party, = Party.create([{'name': BANK}])
-    bank, = Bank.create([{'party': bank_party.id, 'bik': BIK,
-                'correspondent_account': CORRESPONDENT}])
+    # the bank is shared by the companies of a database (its BIK is
+    # unique): a test class may find it made by an earlier one on SQLite
+    banks = Bank.search([('bik', '=', BIK)], limit=1)
+    if banks:
+        bank, = banks
+    else:
+        bank_party, = Party.create([{'name': BANK}])
+        bank, = Bank.create([{'party': bank_party.id, 'bik': BIK,
+                    'correspondent_account': CORRESPONDENT}])
     account, = BankAccount.create([{
                 'bank': bank.id, 'owners': [('add', [seller.id])],
                 'numbers': [('create', [{

@@ -433,4 +433,3 @@ class AnalyticsTestCase(ModuleDBTestCase):
             overdue = Receivable.get_overdue([party], date)[party.id]
             self.assertEqual(overdue, sum(buckets[1:], D(0)))
         check()
-

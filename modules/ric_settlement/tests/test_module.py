@@ -6,6 +6,8 @@ from trytond.tests.test_tryton import ModuleTestCase
 class RicSettlementTestCase(ModuleTestCase):
     "Test RIC Settlement module"
     module = 'ric_settlement'
+    # the rule kind of ric_task and its view are tested with it
+    extras = ['ric_task']
 
 
 del ModuleTestCase

@@ -8,25 +8,29 @@ Russian chart, VAT 22 %, requisites, head and chief accountant); a client
 X is invoiced 12 200.00 on 31.03.2026; the debts of the company (to X, to a
 supplier Y) are moves crediting 60 against 26."""
 import datetime as dt
+import threading
+import time
 import unittest
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from trytond import backend
+from trytond.model.exceptions import DomainValidationError
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import (
     ModuleDBTestCase, count_queries)
+from trytond.modules.ric_bank.tests.test_cash import committed
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.tests.test_report import (
-    HEAD, SELLER, create_client, create_invoices, pdf_text, setup_company,
+    SELLER, create_client, create_invoices, pdf_text, setup_company,
     words)
 from trytond.modules.ric_settlement.exceptions import (
     OffsetError, OffsetValidationError)
 from trytond.modules.ric_settlement.offset import open_amounts
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 from .test_writeoff import PDFTOTEXT, SOFFICE  # noqa: F401
 
@@ -253,10 +257,17 @@ class OffsetTestCase(ModuleDBTestCase):
                 Offset.post([offset])
             with self.assertRaises(OffsetError):
                 Offset.delete([offset])
-            # its lines are spent: a second offset of them is refused
-            with self.assertRaises(OffsetValidationError):
+            # the debt offset whole is reconciled: the domain of the line
+            # (open lines only, as the client offers them) refuses it
+            with self.assertRaises(DomainValidationError):
                 make_offset(company, 'two_party',
                     [(claim, D('1.00')), (debt_x, D('1.00'))])
+            # the invoice paid in part is open by its rest only
+            debt_x2 = create_debt(company, client, D('20000.00'))
+            with self.assertRaises(OffsetValidationError) as cm:
+                make_offset(company, 'two_party',
+                    [(claim, D('11200.01')), (debt_x2, D('11200.01'))])
+            self.assertIn("only 11200.00 is open", cm.exception.message)
             self.assertEqual(len(OffsetLine.search(
                         [('offset', '=', offset.id)])), 2)
 
@@ -315,15 +326,9 @@ class OffsetTestCase(ModuleDBTestCase):
                 with count_queries() as counter:
                     open_amounts(records)
                 return counter.value
+            run(lines[:1])  # the caches of the access rules
             few = run(lines[:5] + lines[30:35])
             many = run(lines)
-            import os
-            if os.environ.get('RIC_LOG_QUERIES'):
-                MoveLine = Pool().get('account.move.line')
-                with count_queries() as c:
-                    open_amounts(MoveLine.browse([l.id for l in lines]))
-                for q in c.log:
-                    print(q[:300])
             self.assertEqual(many, few)
 
     @unittest.skipUnless(SOFFICE and PDFTOTEXT, "LibreOffice is missing")
@@ -354,6 +359,78 @@ class OffsetTestCase(ModuleDBTestCase):
                 "Сторона 3", "Генеральный директор", "Петров П. П.",
                 "письмо ООО «Поставщик» от 30.03.2026"]:
             self.assertIn(words(value), text)
+
+
+@unittest.skipIf(backend.name != 'postgresql',
+    "SQLite serializes the writing transactions of a database: two "
+    "connections cannot post at the same time")
+class OffsetConcurrencyTestCase(ModuleDBTestCase):
+    "One offset posted at the same time by two connections"
+    module = 'ric_settlement'
+
+    def test_concurrent_posts(self):
+        "Two connections posting the same offset make one move"
+        def setup_data():
+            pool = Pool()
+            User = pool.get('res.user')
+            Configuration = pool.get('ric.settlement.configuration')
+            company, _, client, supplier, invoice = setup_offset()
+            User.write([User(1)], {
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    })
+            with set_company(company):
+                debt = create_debt(company, supplier, D('20000.00'))
+                offset = make_offset(company, 'three_party', [
+                        (receivable_line(invoice), D('12200.00')),
+                        (debt, D('12200.00'))])
+                Configuration.get_sequence_used('offset_sequence', company)
+            return company.id, offset.id
+        company, offset_id = committed(setup_data)
+        context = {'company': company}
+        results = {}
+        posted = threading.Event()
+
+        def post(name, hold):
+            def work():
+                Offset = Pool().get('ric.settlement.offset')
+                Offset.post([Offset(offset_id)])
+                if hold:
+                    # the second tries while the first holds its locks
+                    posted.set()
+                    time.sleep(1)
+                return Offset(offset_id).number
+            try:
+                if not hold:
+                    posted.wait(60)
+                results[name] = committed(work, context)
+            except Exception as exception:
+                results[name] = type(exception).__name__
+        threads = [
+            threading.Thread(target=post, args=('first', True)),
+            threading.Thread(target=post, args=('second', False)),
+            ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(180)
+        # the first is numbered (its tries restarted by the locks may
+        # have spent a number of the non-strict sequence), the second
+        # finds it posted
+        self.assertTrue(results['first'], results)
+        self.assertNotEqual(results['first'], 'OffsetError', results)
+        self.assertEqual(results['second'], 'OffsetError', results)
+
+        def check():
+            pool = Pool()
+            Move = pool.get('account.move')
+            Invoice = pool.get('account.invoice')
+            self.assertEqual(Move.search([
+                        ('origin', '=', 'ric.settlement.offset,%s'
+                            % offset_id)], count=True), 1)
+            invoice, = Invoice.search([('type', '=', 'out')])
+            self.assertEqual(invoice.state, 'paid')
+        committed(check, context)
 
 
 del ModuleDBTestCase

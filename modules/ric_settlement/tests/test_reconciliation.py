@@ -137,7 +137,7 @@ def setup_ledger():
         invoice, = create_invoices(company, tax, [client], date=END)
         post_moves(company, [
                 (END, [('91.02', None, D('100'), 0),
-                        ('62.01', client, 0, D('100'))],
+                    ('62.01', client, 0, D('100'))],
                     "Списание задолженности № СП-1 от 31.03.2026"),
                 ])
     return company, client, invoice
@@ -175,6 +175,15 @@ class ReconciliationTestCase(ModuleDBTestCase):
                 END, D('-10'), "ООО «А»", "ООО «Б»"))
         self.assertEqual(ActPrint.debt_sentence(END, D(0), "А", "Б"),
             "на 31.03.2026 задолженность отсутствует.")
+
+    @with_transaction()
+    def test_client_card(self):
+        "The client card shows the page of its acts"
+        pool = Pool()
+        Party = pool.get('party.party')
+        arch = Party.fields_view_get(view_type='form')['arch']
+        self.assertIn('id="ric_acts"', arch)
+        self.assertIn('name="ric_acts"', arch)
 
     @with_transaction()
     def test_balances(self):
@@ -279,8 +288,11 @@ class ReconciliationTestCase(ModuleDBTestCase):
                 Act.compute(acts[10:20])
             with count_queries() as many:
                 Act.compute(acts[20:])
+            # SQLite inserts a row a statement; the ORM writes the acts of
+            # different balances by an UPDATE each: the reads are constant
             self.assertEqual(
-                many.without('INSERT'), few.without('INSERT'),
+                many.without('INSERT', 'UPDATE'),
+                few.without('INSERT', 'UPDATE'),
                 msg='%s %s' % (many.kinds, few.kinds))
             act = Act(acts[-1].id)
             self.assertEqual(act.opening_balance, D('10010.00'))

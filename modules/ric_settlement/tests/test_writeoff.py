@@ -4,9 +4,9 @@
 approval of a RIC administrator, the move posted once, the printed order.
 
 The company comes from ric_billing's tests of the printed forms; it has the
-fiscal years 2023 and 2026; a client owes an invoice due 01.03.2023
-(hopeless on 31.03.2026 after three years) and one due 01.06.2023 (not
-yet)."""
+fiscal years 2023 and 2026; a client owes an invoice of 01.03.2023 due at
+the end of the month, 31.03.2023 (hopeless on 31.03.2026 after three
+years), and one of 01.06.2023 due 30.06.2023 (not yet)."""
 import datetime as dt
 import shutil
 import unittest
@@ -35,7 +35,9 @@ PDFTOTEXT = shutil.which('pdftotext')
 DATE = dt.date(2026, 3, 31)
 OLD = dt.date(2023, 3, 1)
 RECENT = dt.date(2023, 6, 1)
-LATE = dt.date(2026, 6, 1)
+OLD_DUE = dt.date(2023, 3, 31)
+RECENT_DUE = dt.date(2023, 6, 30)
+LATE = dt.date(2026, 6, 30)
 REASON = "Истечение срока исковой давности (ст. 196 ГК РФ)"
 D = Decimal
 
@@ -55,6 +57,9 @@ def setup_writeoff():
     client = create_client()
     old, = create_invoices(company, tax, [client], date=OLD)
     recent, = create_invoices(company, tax, [client], date=RECENT)
+    # the payment term of the tests is «End of Month»
+    assert [l.maturity_date for l in old.lines_to_pay] == [OLD_DUE]
+    assert [l.maturity_date for l in recent.lines_to_pay] == [RECENT_DUE]
     return company, tax, client, old, recent
 
 
@@ -87,11 +92,12 @@ class WriteOffTestCase(ModuleDBTestCase):
             self.assertEqual([l.id for l in hopeless],
                 [l.id for l in old.lines_to_pay])
             self.assertEqual(list(hopeless.values()), [old.total_amount])
-            # one day later the recent one is not yet hopeless
+            # the day before three years have passed since its due date,
+            # the recent one is not yet hopeless; on that day it is
             self.assertEqual(len(WriteOff.hopeless_lines(
-                        company, dt.date(2026, 5, 31))), 1)
+                        company, dt.date(2026, 6, 29))), 1)
             self.assertEqual(len(WriteOff.hopeless_lines(
-                        company, dt.date(2026, 6, 1))), 2)
+                        company, dt.date(2026, 6, 30))), 2)
             # of other clients: none
             other = create_client(name="ООО «Другой»", inn='7707083893')
             self.assertEqual(WriteOff.hopeless_lines(
@@ -101,7 +107,7 @@ class WriteOffTestCase(ModuleDBTestCase):
             self.assertEqual(writeoff.state, 'draft')
             line, = writeoff.lines
             self.assertEqual(line.invoice, old)
-            self.assertEqual(line.maturity_date, OLD)
+            self.assertEqual(line.maturity_date, OLD_DUE)
             self.assertEqual(writeoff.amount, old.total_amount)
             # in a draft write-off: not selected again
             self.assertEqual(WriteOff.hopeless_lines(company, DATE), {})
@@ -246,6 +252,7 @@ class WriteOffTestCase(ModuleDBTestCase):
                     result = WriteOff.hopeless_lines(
                         company, LATE, clients=some)
                 return counter.value, len(result)
+            run(clients[:1])  # the caches of the access and configuration
             few, count_few = run(clients[:10])
             many, count_many = run(clients)
             self.assertEqual((count_few, count_many), (10, 30))
@@ -272,9 +279,11 @@ class WriteOffTestCase(ModuleDBTestCase):
                 "задолженности" % writeoff.number,
                 "31 марта 2026 г.", SELLER, "ПРИКАЗЫВАЮ",
                 "ст. 196 Гражданского кодекса РФ", "ООО «Ромашка»",
-                "Счёт № %s от 01.03.2023" % old.number, "01.03.2023",
+                # the invoice's own date, then its due date
+                "Счёт № %s от 01.03.2023" % old.number, "31.03.2023",
                 money(old.total_amount),
-                amount_in_words(old.total_amount, 'RUB'), "Дт 91.02 Кт 62.01", "Генеральный директор",
+                amount_in_words(old.total_amount, 'RUB'),
+                "Дт 91.02 Кт 62.01", "Генеральный директор",
                 "Петров П. П."]:
             self.assertIn(words(value), text)
 
