@@ -61,16 +61,8 @@ def main():
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    with Transaction().start(
-            None, 0, close=True, autocommit=True) as transaction:
-        transaction.database.create(transaction.connection, database)
     ok = True
-    try:
-        backend.Database(database).init()
-        start = time.time()
-        Pool(database).init(update=ageing.MODULES, lang=['en'],
-            activatedeps=True)
-        print("database %s ready in %.0f s" % (database, time.time() - start))
+    with ageing.bench_database(args, database):
         company_id = ageing.setup_company(database)
         context = {'company': company_id}
         with Transaction().start(database, 1, context=context) as (
@@ -127,15 +119,6 @@ def main():
                 "%.0f s (%.1f acts/s; goal < %s s for 2000)" % (
                     count, seconds, count / seconds, GOAL_CRON))
             ok &= seconds * 2000 / max(count, 1) < GOAL_CRON
-    finally:
-        if not args.keep:
-            import psycopg
-            with psycopg.connect(args.uri + 'postgres',
-                    autocommit=True) as connection:
-                connection.execute(
-                    'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % database)
-        else:
-            print("database kept: %s" % database)
     print("goals met" if ok else "goals NOT met")
     return 0 if ok else 1
 

@@ -31,6 +31,7 @@ Goal: 1 + 2 under 2 s for 1 000 000 lines.
     scripts/bench_settlement_ageing.py                  # 1 000 000 lines
 """
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -82,6 +83,7 @@ def fill(args, company_id, client_ids):
     revenue, bank = account('90.01'), account('51')
     revenue_journal = Journal.search([('type', '=', 'revenue')])[0].id
     cash_journal = Journal.search([('type', '=', 'cash')])[0].id
+    cursor.execute('DROP TABLE IF EXISTS bench_client')
     cursor.execute('CREATE TEMP TABLE bench_client (n integer, party '
         'integer)')
     cursor.execute('INSERT INTO bench_client SELECT ordinality - 1, id '
@@ -168,6 +170,33 @@ def fill(args, company_id, client_ids):
     cursor.execute('DROP TABLE IF EXISTS bench_event')
 
 
+@contextlib.contextmanager
+def bench_database(args, database):
+    """Create the PostgreSQL database with MODULES activated; drop it at the
+    end unless args.keep"""
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            None, 0, close=True, autocommit=True) as transaction:
+        transaction.database.create(transaction.connection, database)
+    try:
+        backend.Database(database).init()
+        start = time.time()
+        Pool(database).init(update=MODULES, lang=['en'], activatedeps=True)
+        print("database %s ready in %.0f s" % (database, time.time() - start))
+        yield
+    finally:
+        if not args.keep:
+            import psycopg
+            with psycopg.connect(args.uri + 'postgres',
+                    autocommit=True) as connection:
+                connection.execute(
+                    'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % database)
+        else:
+            print("database kept: %s" % database)
+
+
 def timed(func):
     start = time.perf_counter()
     result = func()
@@ -235,18 +264,10 @@ def main():
     config.update_etc()
     from trytond import backend
     assert backend.name == 'postgresql', "a PostgreSQL URI is needed"
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    with Transaction().start(
-            None, 0, close=True, autocommit=True) as transaction:
-        transaction.database.create(transaction.connection, database)
     ok = True
-    try:
-        backend.Database(database).init()
-        start = time.time()
-        Pool(database).init(update=MODULES, lang=['en'], activatedeps=True)
-        print("database %s ready in %.0f s" % (database, time.time() - start))
+    with bench_database(args, database):
         start = time.time()
         company_id = setup_company(database)
         with Transaction().start(database, 1, context={
@@ -287,15 +308,6 @@ def main():
                 sum(1 for v in overdue.values() if v),
                 sum(overdue.values())))
         ok &= both < GOAL_SECONDS
-    finally:
-        if not args.keep:
-            import psycopg
-            with psycopg.connect(args.uri + 'postgres',
-                    autocommit=True) as connection:
-                connection.execute(
-                    'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % database)
-        else:
-            print("database kept: %s" % database)
     print("goal met" if ok else "goal NOT met")
     return 0 if ok else 1
 
