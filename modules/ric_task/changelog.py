@@ -5,8 +5,10 @@
 :class:`ChangeLogMixin` records the creations, deletions and the old and
 new values of the stored fields written on a model; one read before and
 one after each write call, one create of the log lines.  It is applied to
-clients, contact persons and distributives; the money modules apply it to
-their documents.
+clients, contact persons and distributives, and to the tariff price lists
+when ric_price_list is activated (``[register ric_price_list]`` of
+tryton.cfg); ric_billing and ric_settlement apply it to their documents
+when ric_task is activated.
 """
 import datetime as dt
 
@@ -59,7 +61,9 @@ class Change(ModelSQL, ModelView):
     @classmethod
     def get_models(cls):
         IrModel = Pool().get('ir.model')
-        return [(m, IrModel.get_name(m)) for m in cls._logged_models()]
+        # the deleted records have no record
+        return [(None, '')] + [
+            (m, IrModel.get_name(m)) for m in cls._logged_models()]
 
     @classmethod
     def _logged_models(cls):
@@ -97,6 +101,12 @@ class ChangeLogMixin:
     ones); the context key ``_ric_no_changelog`` disables the log."""
     __slots__ = ()
     _ric_changelog_exclude = set()
+
+    @classmethod
+    def _ric_changelog_written(cls, values):
+        """Return the names of the fields a write of values may change:
+        a model whose write changes other fields too adds them"""
+        return set(values)
 
     @classmethod
     def _ric_changelog_fields(cls):
@@ -153,7 +163,7 @@ class ChangeLogMixin:
         actions = iter(args)
         names, ids = set(), set()
         for records, values in zip(actions, actions):
-            written = set(values) & set(logged)
+            written = cls._ric_changelog_written(values) & set(logged)
             if written:
                 names |= written
                 ids.update(r.id for r in records)
@@ -212,3 +222,27 @@ class Contact(ChangeLogMixin, metaclass=PoolMeta):
 class Distributive(ChangeLogMixin, metaclass=PoolMeta):
     __name__ = 'ric.distributive'
     _ric_changelog_exclude = {'password', 'password_date'}
+
+
+class PriceList(ChangeLogMixin, metaclass=PoolMeta):
+    __name__ = 'product.price_list'
+
+
+class PriceListVersion(ChangeLogMixin, metaclass=PoolMeta):
+    __name__ = 'ric.price_list.version'
+
+    @classmethod
+    def compute_prices(cls, versions):
+        """The prices of the formula lines are not logged when computed:
+        they follow from the logged formulas and prices of the draft
+        version and of its base, and a computation writes every line"""
+        with Transaction().set_context(_ric_no_changelog=True):
+            super().compute_prices(versions)
+
+
+class PriceListLine(ChangeLogMixin, metaclass=PoolMeta):
+    __name__ = 'product.price_list.line'
+
+
+class PriceListAssignment(ChangeLogMixin, metaclass=PoolMeta):
+    __name__ = 'ric.price_list.assignment'

@@ -10,10 +10,13 @@ state and every change of it is checked against the lifecycle.
 """
 from collections import defaultdict
 
+from sql import Literal
+
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
+from trytond.modules.ric_base.batch import id_slices, in_ids
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -238,8 +241,21 @@ class LifecycleMixin:
                     model=cls.__string__))
         return lifecycle
 
-    def get_closed(self, name):
-        return bool(self.state and self.state.closed)
+    @classmethod
+    def get_closed(cls, records, name):
+        "Set-based: lists and the diary read it for many documents"
+        State = Pool().get('ric.task.lifecycle.state')
+        table, state = cls.__table__(), State.__table__()
+        cursor = Transaction().connection.cursor()
+        result = dict.fromkeys(map(int, records), False)
+        for sub_ids in id_slices(records):
+            cursor.execute(*table.join(state,
+                    condition=state.id == table.state).select(
+                    table.id,
+                    where=in_ids(table.id, sub_ids)
+                    & (state.closed == Literal(True))))
+            result.update((i, True) for i, in cursor)
+        return result
 
     @classmethod
     def search_closed(cls, name, clause):
@@ -249,20 +265,32 @@ class LifecycleMixin:
         closed = (operator == '=') == bool(value)
         return [('state.closed', '=', closed)]
 
-    def get_transitions_available(self, name):
-        return bool(self.allowed_transitions())
+    @classmethod
+    def get_transitions_available(cls, records, name):
+        "Set-based: the transitions of each distinct state are read once"
+        allowed = cls._allowed_transitions({r.state for r in records})
+        return {r.id: bool(allowed.get(r.state)) for r in records}
+
+    @classmethod
+    def _allowed_transitions(cls, states):
+        """Return {state: [transition, …]} the user may make from each of
+        states"""
+        Transition = Pool().get('ric.task.lifecycle.transition')
+        states = [s for s in states if s]
+        if not states:
+            return {}
+        groups = _user_groups()
+        result = defaultdict(list)
+        for transition in Transition.search([
+                    ('from_state', 'in', [s.id for s in states]),
+                    ]):
+            if groups is None or transition.allowed_for(groups):
+                result[transition.from_state].append(transition)
+        return result
 
     def allowed_transitions(self):
         "Return the transitions the user may make from the current state"
-        Transition = Pool().get('ric.task.lifecycle.transition')
-        if not self.state:
-            return []
-        groups = _user_groups()
-        transitions = Transition.search([
-                ('from_state', '=', self.state.id),
-                ])
-        return [t for t in transitions
-            if groups is None or t.allowed_for(groups)]
+        return self._allowed_transitions([self.state]).get(self.state, [])
 
     @classmethod
     def create(cls, vlist):

@@ -3,12 +3,14 @@
 """Assignments (поручения), their works (работы) and ПРиЗ"""
 import datetime as dt
 
-from sql import Null
+from sql import Column, Literal, Null
+from sql.conditionals import Coalesce
 
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
-from trytond.pool import Pool
+from trytond.modules.ric_base.batch import id_slices, in_ids
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
@@ -48,13 +50,27 @@ class _OverdueMixin:
     __slots__ = ()
     _overdue_field = None
 
-    def get_overdue(self, name):
-        value = getattr(self, self._overdue_field)
-        if self.closed or not value:
-            return False
-        if isinstance(value, dt.datetime):
-            return value < dt.datetime.now()
-        return value < _today()
+    @classmethod
+    def get_overdue(cls, records, name):
+        "Set-based: one query per slice (the diary reads it for a week)"
+        pool = Pool()
+        State = pool.get('ric.task.lifecycle.state')
+        table, state = cls.__table__(), State.__table__()
+        cursor = Transaction().connection.cursor()
+        column = Column(table, cls._overdue_field)
+        limit = (dt.datetime.now()
+            if isinstance(getattr(cls, cls._overdue_field), fields.DateTime)
+            else _today())
+        result = dict.fromkeys(map(int, records), False)
+        for sub_ids in id_slices(records):
+            cursor.execute(*table.join(state, 'LEFT',
+                    condition=state.id == table.state).select(
+                    table.id,
+                    where=in_ids(table.id, sub_ids)
+                    & (Coalesce(state.closed, False) == Literal(False))
+                    & (column < limit)))
+            result.update((i, True) for i, in cursor)
+        return result
 
     @classmethod
     def search_overdue(cls, name, clause):
@@ -70,10 +86,20 @@ class _OverdueMixin:
             (cls._overdue_field, '=', None),
             (cls._overdue_field, '>=', limit)]
 
-    def get_department(self, name):
-        employee = getattr(self, self._employee_field)
-        if employee and employee.department:
-            return employee.department.id
+    @classmethod
+    def get_department(cls, records, name):
+        "The department of the employee, set-based"
+        Employee = Pool().get('company.employee')
+        table, employee = cls.__table__(), Employee.__table__()
+        cursor = Transaction().connection.cursor()
+        result = dict.fromkeys(map(int, records))
+        for sub_ids in id_slices(records):
+            cursor.execute(*table.join(employee, condition=employee.id
+                    == Column(table, cls._employee_field)).select(
+                    table.id, employee.department,
+                    where=in_ids(table.id, sub_ids)))
+            result.update(cursor)
+        return result
 
     @classmethod
     def search_department(cls, name, clause):
@@ -176,7 +202,6 @@ class Assignment(
                     (t.planned_end, Index.Range())),
                 })
         cls._order = [('planned_start', 'DESC'), ('id', 'DESC')]
-        cls.__access__.add('party')
 
     @classmethod
     def default_company(cls):
@@ -317,7 +342,6 @@ class Work(_OverdueMixin, LifecycleMixin, ModelSQL, ModelView):
                     where=t.reminder_sent == False),  # noqa: E712
                 })
         cls._order = [('planned_datetime', 'ASC'), ('id', 'ASC')]
-        cls.__access__.add('assignment')
 
     @classmethod
     def default_company(cls):
@@ -327,9 +351,12 @@ class Work(_OverdueMixin, LifecycleMixin, ModelSQL, ModelView):
     def default_contact_method(cls):
         return 'phone'
 
-    def get_contact_method_label(self, name):
+    @classmethod
+    def get_contact_method_label(cls, works, name):
         # the calendar of the web client shows the keys of a selection
-        return self.contact_method_string
+        selection = dict(cls.fields_get(['contact_method'])
+            ['contact_method']['selection'])
+        return {w.id: selection.get(w.contact_method) for w in works}
 
     @classmethod
     def default_duration(cls):
@@ -364,8 +391,20 @@ class Work(_OverdueMixin, LifecycleMixin, ModelSQL, ModelView):
         if self.contact:
             self.contact_position = self.contact.position
 
-    def get_direction(self, name):
-        return self.assignment.direction.id
+    @classmethod
+    def get_direction(cls, works, name):
+        "The direction of the assignment, set-based"
+        Assignment = Pool().get('ric.task.assignment')
+        table, assignment = cls.__table__(), Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        result = dict.fromkeys(map(int, works))
+        for sub_ids in id_slices(works):
+            cursor.execute(*table.join(assignment,
+                    condition=assignment.id == table.assignment).select(
+                    table.id, assignment.direction,
+                    where=in_ids(table.id, sub_ids)))
+            result.update(cursor)
+        return result
 
     @classmethod
     def search_direction(cls, name, clause):
@@ -509,7 +548,6 @@ class Prize(_RuleItemMixin, _OverdueMixin, LifecycleMixin, ModelSQL,
                 Index(t, (t.date, Index.Range())),
                 })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls.__access__.add('party')
 
     @classmethod
     def default_company(cls):
@@ -553,3 +591,15 @@ class Prize(_RuleItemMixin, _OverdueMixin, LifecycleMixin, ModelSQL,
             args.extend((opened, {'closed_date': None}))
         if args:
             cls.write(*args)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    ric_assignments = fields.One2Many(
+        'ric.task.assignment', 'party', "Assignments", readonly=True)
+    ric_works = fields.One2Many(
+        'ric.task.work', 'party', "Works", readonly=True)
+    ric_prizes = fields.One2Many(
+        'ric.task.prize', 'party', "Problems, Recommendations, Tasks",
+        readonly=True)

@@ -3,7 +3,7 @@
 import datetime as dt
 from unittest.mock import patch
 
-from trytond.model.exceptions import SQLConstraintError
+from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.ric_base.tests.tools import (
@@ -192,6 +192,144 @@ class RicTaskTestCase(
             labels = [n.label for n in ResNotification.search([
                         ('user', '=', user.id)])]
             self.assertEqual(len(labels), 2)  # new assignment, reminder
+
+    @with_transaction()
+    def test_department_visibility(self):
+        """An engineer sees the documents of the clients of the department
+        and the ones executed by them, a manager sees all"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Department = pool.get('ric.department')
+        Employee = pool.get('company.employee')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Assignment = pool.get('ric.task.assignment')
+        Work = pool.get('ric.task.work')
+        Prize = pool.get('ric.task.prize')
+        company = self._setup()
+        with set_company(company):
+            north, south = Department.create([
+                    {'name': "North", 'company': company.id},
+                    {'name': "South", 'company': company.id}])
+            people = {}
+            for name, department, group in [
+                    ('eng1', north, 'group_ric_service'),
+                    ('eng2', north, 'group_ric_service'),
+                    ('eng3', south, 'group_ric_service'),
+                    ('head', None, 'group_ric_manager')]:
+                employee, user = _employee(company, name, login=name)
+                if department:
+                    Employee.write([employee], {'department': department.id})
+                User.write([user], {'groups': [('add', [
+                                    ModelData.get_id('ric_base', group)])]})
+                people[name] = employee, user
+            clients = _clients(4)
+            for client, owner in zip(
+                    clients, ['eng1', 'eng2', 'eng3', 'eng3']):
+                Party.write([client], {'ric_responsibles': [('create', [{
+                                    'direction': self.service.id,
+                                    'employee': people[owner][0].id}])]})
+            # the last client of the South is given to an engineer of the
+            # North
+            assignments = Assignment.create([{
+                        'party': client.id, 'direction': self.service.id,
+                        'executor': people[executor][0].id,
+                        'author': people['head'][0].id,
+                        'works': [('create', [{
+                                        'executor': people[executor][0].id,
+                                        'planned_datetime': dt.datetime(
+                                            2026, 12, 7, 10 + i),
+                                        }])],
+                        } for i, (client, executor) in enumerate(zip(
+                            clients, ['eng1', 'eng2', 'eng3', 'eng1']))])
+            prizes = Prize.create([{
+                        'party': client.id, 'name': "Problem",
+                        'responsible': people[responsible][0].id,
+                        } for client, responsible in zip(
+                            clients, ['eng1', 'eng2', 'eng3', 'eng3'])])
+
+            def visible(login):
+                user = people[login][1]
+                with Transaction().set_user(user.id), \
+                        Transaction().set_context(_check_access=True,
+                            company=company.id):
+                    return ([clients.index(a.party) for a in
+                            Assignment.search([], order=[('id', 'ASC')])],
+                        [clients.index(w.party) for w in
+                            Work.search([], order=[('id', 'ASC')])],
+                        [clients.index(p.party) for p in
+                            Prize.search([], order=[('id', 'ASC')])],
+                        [clients.index(p) for p in Party.search([
+                                    ('id', 'in', [c.id for c in clients]),
+                                    ], order=[('id', 'ASC')])])
+
+            self.assertEqual(visible('eng1'),
+                ([0, 1, 3], [0, 1, 3], [0, 1], [0, 1, 3]))
+            self.assertEqual(visible('eng3'),
+                ([2, 3], [2, 3], [2, 3], [2, 3]))
+            self.assertEqual(visible('head'),
+                ([0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]))
+
+            # the executor reads the client of the assignment; not others'
+            with Transaction().set_user(people['eng1'][1].id), \
+                    Transaction().set_context(_check_access=True,
+                        company=company.id):
+                self.assertEqual(
+                    Assignment.read([assignments[3].id], ['party.rec_name'])
+                    [0]['party.']['rec_name'], clients[3].rec_name)
+                with self.assertRaises(AccessError):
+                    Assignment.read([assignments[2].id], ['description'])
+                with self.assertRaises(AccessError):
+                    Prize.read([prizes[2].id], ['name'])
+
+    @with_transaction()
+    def test_diary_bounded_queries(self):
+        """The diary reads its view fields (direction, department, overdue,
+        closed…) in the same number of queries for 10 and 200 works"""
+        pool = Pool()
+        Assignment = pool.get('ric.task.assignment')
+        Work = pool.get('ric.task.work')
+        Department = pool.get('ric.department')
+        Employee = pool.get('company.employee')
+        company = self._setup()
+        with set_company(company):
+            employee, _ = _employee(company, "Engineer")
+            department, = Department.create([
+                    {'name': "Service", 'company': company.id}])
+            Employee.write([employee], {'department': department.id})
+            names = set()
+            for view_type in ['calendar', 'tree', 'form']:
+                names |= set(
+                    Work.fields_view_get(view_type=view_type)['fields'])
+            names = sorted(names)
+            monday = dt.datetime(2026, 11, 30, 9)
+            counts = []
+            for count in [10, 200]:
+                clients = _clients(count, 'Client %s' % count)
+                assignment, = Assignment.create([{
+                            'party': clients[0].id,
+                            'direction': self.service.id,
+                            'executor': employee.id}])
+                works = Work.create([{
+                            'assignment': assignment.id,
+                            'executor': employee.id,
+                            'planned_datetime': monday + dt.timedelta(
+                                minutes=10 * i),
+                            } for i in range(count)])
+                ids = [w.id for w in works]
+                Work.read(ids, names)  # warm the caches
+                with count_queries() as queries:
+                    rows = Work.read(ids, names)
+                counts.append(queries.value)
+                self.assertEqual({r['direction'] for r in rows},
+                    {self.service.id})
+                self.assertEqual({r['department'] for r in rows},
+                    {department.id})
+                # planned in the past, open: overdue
+                self.assertEqual({r['overdue'] for r in rows}, {True})
+                self.assertEqual({r['contact_method_label'] for r in rows},
+                    {"Phone Call"})
+            self.assertEqual(counts[0], counts[1])
 
     @with_transaction()
     def test_change_log(self):
