@@ -117,19 +117,32 @@ def _create_empty(config_file, database):
 EXTENSIONS = ['pg_trgm', 'unaccent']
 
 
+def create_extensions(cursor, report=print):
+    """Create the extensions of EXTENSIONS that PostgreSQL offers
+
+    unaccent(text) is made IMMUTABLE: trytond indexes the unaccented
+    columns (Index.Unaccent) only when the function may be indexed, else
+    the searches by name fragment, which compare unaccented values, cannot
+    use the trigram indexes."""
+    cursor.execute('SELECT name FROM pg_available_extensions')
+    available = {n for n, in cursor}
+    for name in EXTENSIONS:
+        if name in available:
+            cursor.execute('CREATE EXTENSION IF NOT EXISTS "%s"' % name)
+            report("extension %s created" % name)
+        else:
+            report("PostgreSQL extension %s is not available: searches "
+                "run without it" % name)
+    if 'unaccent' in available:
+        cursor.execute('ALTER FUNCTION unaccent(text) IMMUTABLE')
+
+
 def _create_extensions(database):
     "Create the PostgreSQL extensions of production (when available)"
     from trytond.transaction import Transaction
     with Transaction().start(database, 0, close=True) as t:
-        cursor = t.connection.cursor()
-        cursor.execute('SELECT name FROM pg_available_extensions')
-        available = {n for n, in cursor}
-        for name in EXTENSIONS:
-            if name in available:
-                cursor.execute('CREATE EXTENSION IF NOT EXISTS "%s"' % name)
-            else:
-                print("PostgreSQL extension %s is not available: searches "
-                    "run without it" % name, file=sys.stderr)
+        create_extensions(t.connection.cursor(),
+            lambda message: print(message, file=sys.stderr))
         t.commit()
 
 

@@ -68,13 +68,12 @@ SCHOOLS = ['МБОУ «Средняя школа № %s»', 'МБДОУ «Дет
     'ОГБУЗ «Городская поликлиника № %s»', 'МКУ «Управление № %s»']
 
 
-def create_database(database, modules, reuse=False,
-        extensions=('pg_trgm', 'unaccent')):
+def create_database(database, modules, reuse=False, extensions=True):
     """Create database with modules activated (drop it first unless reuse);
     return True when it was created.
 
-    The PostgreSQL extensions available among extensions are created
-    first: with pg_trgm trytond makes trigram indexes for the fields
+    With extensions, the PostgreSQL extensions are created first (as
+    scripts/create_database.py does): with pg_trgm trytond makes trigram indexes for the fields
     searched by similarity or ``ilike`` (the names of the parties), with
     unaccent it searches without accents, as in production."""
     from trytond import backend
@@ -95,7 +94,7 @@ def create_database(database, modules, reuse=False,
     db.connect()
     db.init()
     if extensions:
-        _create_extensions(db, extensions)
+        _create_extensions(db)
     start = time.time()
     Pool(database).init(update=list(modules), lang=['en'], activatedeps=True)
     print("database %s: modules %s activated in %.0f s"
@@ -103,18 +102,12 @@ def create_database(database, modules, reuse=False,
     return True
 
 
-def _create_extensions(db, extensions):
+def _create_extensions(db):
+    "The extensions of production, as scripts/create_database.py does"
+    from create_database import create_extensions
     connection = db.get_connection()
     try:
-        cursor = connection.cursor()
-        cursor.execute('SELECT name FROM pg_available_extensions')
-        available = {n for n, in cursor}
-        for name in extensions:
-            if name in available:
-                cursor.execute('CREATE EXTENSION IF NOT EXISTS "%s"' % name)
-                print("extension %s created" % name)
-            else:
-                print("extension %s not available" % name)
+        create_extensions(connection.cursor())
         connection.commit()
     finally:
         db.put_connection(connection)
@@ -500,8 +493,10 @@ def prepare_run(database, sessions, distributives, tag):
                         'company': company.id,
                         })
         created = Distributive.create(vlist)
-        per_session = [[d.id for d in created[
-                    s * distributives:(s + 1) * distributives]]
+        # {distributive id: its network type} of each session: a
+        # replacement must change it, so the session has to know it
+        per_session = [{d.id: d.network_type.id for d in created[
+                    s * distributives:(s + 1) * distributives]}
             for s in range(sessions)]
         party = Party.__table__()
         cursor = transaction.connection.cursor()

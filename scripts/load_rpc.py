@@ -93,7 +93,7 @@ def fill_step(args):
 
     created = load_fill.create_database(
         args.database, args.modules, args.reuse,
-        extensions=[] if args.no_extensions else ['pg_trgm', 'unaccent'])
+        extensions=not args.no_extensions)
     if created or not load_fill.is_filled(args.database):
         start = time.time()
         load_fill.fill(args.database, args.clients, args.seed)
@@ -295,7 +295,7 @@ class Session:
         self.network_types = network_types
         # distributive id: {'state', 'client', 'network_type'} as expected
         self.distributives = {d: {'state': 'in_stock', 'client': None,
-                'network_type': None} for d in distributives}
+                'network_type': n} for d, n in distributives.items()}
         self.logged_in = False
         self.uncertain = set()   # distributives of an unknown outcome
         self.contacts = {}       # contact id: expected values

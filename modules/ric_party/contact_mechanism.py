@@ -1,5 +1,7 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql.conditionals import Coalesce
+
 from trytond.model import Index, fields
 from trytond.pool import PoolMeta
 
@@ -16,8 +18,13 @@ class ContactMechanism(metaclass=PoolMeta):
         t = cls.__table__()
         # the duplicate search and the import look phones up by their
         # compact E.164 form
-        cls._sql_indexes.add(
-            Index(t, (t.value_compact, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.value_compact, Index.Equality())),
+                # the expression the search of a party by fragment filters
+                # on (NULL as ''), so that it uses a trigram index
+                Index(t, (Coalesce(t.value_compact, ''),
+                        Index.Similarity())),
+                })
 
     @fields.depends('party')
     def _phone_country_codes(self):

@@ -252,6 +252,11 @@ class Party(metaclass=PoolMeta):
         cls._sql_indexes.update({
                 Index(t, (t.client_status, Index.Equality())),
                 Index(t, (t.client_number, Index.Equality())),
+                # the expression a search of the name by fragment filters
+                # on (Char._domain_column: unaccented, NULL as ''), so that
+                # the search of clients uses the trigram index
+                Index(t, (Index.Unaccent(Coalesce(t.name, '')),
+                        Index.Similarity())),
                 })
         # one number on the card: the client number of the clients, the
         # code of the other parties
@@ -997,6 +1002,13 @@ class Address(metaclass=PoolMeta):
 
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the search of a party by fragment looks in the compact codes
+        cls._sql_indexes.add(Index(t, (t.code_compact, Index.Similarity())))
 
     def pre_validate(self):
         # before the generic check of Tryton, which does not say why
