@@ -32,6 +32,7 @@ import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_settlement_ageing as ageing  # noqa: E402
+from bench_billing import retrying  # noqa: E402
 
 GOAL_ACT, GOAL_CRON = 3, 5 * 60
 
@@ -83,8 +84,7 @@ def main():
             cursor.execute('ANALYZE account_move')
             cursor.execute('ANALYZE account_move_line')
 
-        with Transaction().start(database, 1, context=context) as (
-                transaction):
+        def one_act():
             pool = Pool()
             Act = pool.get('ric.settlement.act')
             Configuration = pool.get('ric.settlement.configuration')
@@ -100,25 +100,29 @@ def main():
             Act.store_files([act])
             seconds = time.perf_counter() - begin
             act = Act(act.id)
-            print("one act: %s documents, computed in %.2f s, with its PDF "
-                "(%s kB) in %.2f s (goal < %s s)" % (len(act.lines),
-                    computed, len(act.file) // 1024, seconds, GOAL_ACT))
-            ok &= seconds < GOAL_ACT
-            transaction.commit()
+            return len(act.lines), computed, len(act.file) // 1024, seconds
 
-        with Transaction().start(database, 1, context=context) as (
-                transaction):
-            pool = Pool()
-            Act = pool.get('ric.settlement.act')
+        # posting and numbering ask for their locks by restarting the
+        # transaction, as the server's dispatcher and the cron do
+        lines, computed, size, seconds = retrying(
+            database, context, one_act)
+        print("one act: %s documents, computed in %.2f s, with its PDF "
+            "(%s kB) in %.2f s (goal < %s s)" % (
+                lines, computed, size, seconds, GOAL_ACT))
+        ok &= seconds < GOAL_ACT
+
+        def cron():
+            Act = Pool().get('ric.settlement.act')
             begin = time.perf_counter()
             runs = Act.generate_period_acts(dt.date(2026, 7, 1))
             seconds = time.perf_counter() - begin
-            transaction.commit()
-            count = sum(r.act_count for r in runs)
-            print("quarter-end cron: %s acts made, converted and stored in "
-                "%.0f s (%.1f acts/s; goal < %s s for 2000)" % (
-                    count, seconds, count / seconds, GOAL_CRON))
-            ok &= seconds * 2000 / max(count, 1) < GOAL_CRON
+            return sum(r.act_count for r in runs), seconds
+
+        count, seconds = retrying(database, context, cron)
+        print("quarter-end cron: %s acts made, converted and stored in "
+            "%.0f s (%.1f acts/s; goal < %s s for 2000)" % (
+                count, seconds, count / seconds, GOAL_CRON))
+        ok &= seconds * 2000 / max(count, 1) < GOAL_CRON
     print("goals met" if ok else "goals NOT met")
     return 0 if ok else 1
 

@@ -236,16 +236,16 @@ class AnalyticsMixin:
     @classmethod
     def _fifo_query(cls, accounts, date, party_where=None):
         """Return the query of the debts of the ledger as of date with
-        their unpaid part: company, party, due, amount (of the line) and
-        remaining
+        their unpaid part: company, party, due, amount (of the lines due
+        that day) and remaining
 
         A debt is a line of a receivable account (not the advance account)
         with more debit than credit; every other line is a credit (a debit
         of the advance account, its offset or refund, is a negative
         credit).  The credits of a party pay FIFO its debts by due date
         then id: the unpaid part of a debt is max(0, min(debt, cumulated
-        debts - credits)), computed with two window sums, no correlated
-        subquery."""
+        debts - credits)), computed with two window sums over the sums of
+        the days (party and due date), no correlated subquery."""
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
@@ -265,16 +265,25 @@ class AnalyticsMixin:
             is_debt &= ~line.account.in_(list(advances))
         debt = Case((is_debt, amount), else_=Literal(0))
         due = Coalesce(line.maturity_date, move.date)
-        by_party = [account.company, line.party]
-        lines = (line
+        # the lines of a party due the same day are summed first: the
+        # unpaid part of their sum is the sum of their unpaid parts (FIFO
+        # pays them one after the other), and the windows sort far fewer
+        # rows
+        days = (line
             .join(move, condition=line.move == move.id)
             .join(account, condition=line.account == account.id)
             .select(account.company.as_('company'), line.party.as_('party'),
-                due.as_('due'), amount.as_('amount'), debt.as_('debt'),
-                Sum(debt, window=Window(by_party,
-                        order_by=[due.asc, line.id.asc])).as_('cumulated'),
-                Sum(debt - amount, window=Window(by_party)).as_('credits'),
-                where=where))
+                due.as_('due'), Sum(amount).as_('amount'),
+                Sum(debt).as_('debt'),
+                where=where,
+                group_by=[account.company, line.party, due]))
+        by_party = [days.company, days.party]
+        lines = days.select(days.company, days.party, days.due, days.amount,
+            days.debt,
+            Sum(days.debt, window=Window(by_party,
+                    order_by=[days.due.asc])).as_('cumulated'),
+            Sum(days.debt - days.amount,
+                window=Window(by_party)).as_('credits'))
         remaining = Greatest(Literal(0),
             Least(lines.debt, lines.cumulated - lines.credits))
         return lines, remaining
