@@ -704,15 +704,16 @@ def convert_many(files, extension, timeout=None, processes=None):
     with a private profile directory so that conversions in parallel do
     not share (and lock) one.  processes (default ``[ric_billing]
     convert_processes``, 1) splits the files between as many LibreOffice
-    processes run at once.  Raise FormConversionError when a file was not
-    converted.
+    processes run at once.  A LibreOffice that stops in the middle of a
+    long batch (it happens after some hundreds of files) is started again
+    for the files it left, as long as each run converts some.  Raise
+    FormConversionError when a file was not converted.
     """
     if not files:
         return []
     if processes is None:
         processes = config.getint(
             'ric_billing', 'convert_processes', default=1)
-    processes = max(1, min(processes, len(files)))
     directory = tempfile.mkdtemp(prefix='ric_billing_')
     try:
         target = os.path.join(directory, 'out')
@@ -721,54 +722,71 @@ def convert_many(files, extension, timeout=None, processes=None):
         width = len(str(len(files)))
         for index, (name, content) in enumerate(files):
             base = '%s-%s' % (str(index).zfill(width), slugify(name)[:60])
-            folder = 'in%d' % (index % processes)
-            os.makedirs(os.path.join(directory, folder), exist_ok=True)
-            with open(os.path.join(directory, folder, base + '.odt'),
-                    'wb') as file:
+            with open(os.path.join(directory, base + '.odt'), 'wb') as file:
                 file.write(bytes(content))
-            paths.append((folder, base))
+            paths.append(base)
         filter_ = {'docx': 'docx:MS Word 2007 XML'}.get(extension, extension)
-        size = sum(len(c) for _, c in files)
         if timeout is None:
             # about 1 s per 20 kB of ODT on a busy core, and the start
-            timeout = 120 + size // 20000
+            timeout = 120 + sum(len(c) for _, c in files) // 20000
+
+        def converted(base):
+            return os.path.exists(os.path.join(target, base + '.' + extension))
         start = time.monotonic()
-        running = []
-        for number in range(processes):
-            profile = 'file://' + os.path.join(
-                directory, 'profile%d' % number)
-            command = soffice_command() + [
-                '--headless', '--norestore', '--nolockcheck', '--nodefault',
-                '-env:UserInstallation=' + profile,
-                '--convert-to', filter_, '--outdir', target]
-            # the names are relative so that a long run stays far below
-            # the limit of a command line
-            command += [os.path.join(folder, base + '.odt')
-                for folder, base in paths if folder == 'in%d' % number]
-            running.append(subprocess.Popen(command, cwd=directory,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-        errors = []
-        for process in running:
-            try:
-                _, error = process.communicate(timeout=max(
-                        1, timeout - (time.monotonic() - start)))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                _, error = process.communicate()
-                error = b'timeout after %d s' % timeout
-            errors.append((error or b'').decode('utf-8', 'replace'))
+        pending, errors = paths, []
+        while pending:
+            errors = _run_soffice(directory, pending, filter_,
+                max(1, timeout - (time.monotonic() - start)), processes)
+            left = [b for b in pending if not converted(b)]
+            if len(left) == len(pending):
+                break
+            if left:
+                logger.warning("LibreOffice left %s of %s files, started "
+                    "again: %s", len(left), len(pending), ' '.join(errors))
+            pending = left
         logger.info("converted %s files to %s in %.1f s (%s processes)",
             len(files), extension, time.monotonic() - start, processes)
         result = []
-        for (folder, base), (name, _) in zip(paths, files):
-            path = os.path.join(target, base + '.' + extension)
-            if not os.path.exists(path):
+        for base, (name, _) in zip(paths, files):
+            if not converted(base):
                 raise FormConversionError(gettext(
                         'ric_billing.msg_form_conversion_failed',
                         document=name, extension=extension,
                         error=' '.join(errors)[-500:]))
-            with open(path, 'rb') as file:
+            with open(os.path.join(target, base + '.' + extension),
+                    'rb') as file:
                 result.append(file.read())
         return result
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _run_soffice(directory, bases, filter_, timeout, processes):
+    """Run LibreOffice on the ODT files bases of directory, split between
+    processes at once, into directory/out; return their error outputs"""
+    processes = max(1, min(processes, len(bases)))
+    running = []
+    for number in range(processes):
+        profile = 'file://' + os.path.join(directory, 'profile%d' % number)
+        command = soffice_command() + [
+            '--headless', '--norestore', '--nolockcheck', '--nodefault',
+            '-env:UserInstallation=' + profile,
+            '--convert-to', filter_, '--outdir',
+            os.path.join(directory, 'out')]
+        # the names are relative so that a long run stays far below the
+        # limit of a command line
+        command += [b + '.odt' for b in bases[number::processes]]
+        running.append(subprocess.Popen(command, cwd=directory,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    start = time.monotonic()
+    errors = []
+    for process in running:
+        try:
+            _, error = process.communicate(timeout=max(
+                    1, timeout - (time.monotonic() - start)))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, error = process.communicate()
+            error = b'timeout after %d s' % timeout
+        errors.append((error or b'').decode('utf-8', 'replace'))
+    return errors
