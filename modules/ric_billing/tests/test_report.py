@@ -110,8 +110,10 @@ def setup_company(regime='osno'):
     seller = company.party
     Party.write([seller], {'identifiers': [('create', [{
                         'type': 'ru_vat', 'code': SELLER_INN}])]})
-    # the bank is shared by the companies of a database (its BIK is
-    # unique): a test class may find it made by an earlier one on SQLite
+    # the bank and the account are shared by the companies of a database
+    # (the BIK and the active account number are unique): a test class
+    # may find them made by an earlier one in the SQLite worker's memory
+    # database
     banks = Bank.search([('bik', '=', BIK)], limit=1)
     if banks:
         bank, = banks
@@ -119,10 +121,17 @@ def setup_company(regime='osno'):
         bank_party, = Party.create([{'name': BANK}])
         bank, = Bank.create([{'party': bank_party.id, 'bik': BIK,
                     'correspondent_account': CORRESPONDENT}])
-    account, = BankAccount.create([{
-                'bank': bank.id, 'owners': [('add', [seller.id])],
-                'numbers': [('create', [{
-                                'type': 'ru_account', 'number': ACCOUNT}])]}])
+    accounts = BankAccount.search([('numbers.number', '=', ACCOUNT)],
+        limit=1)
+    if accounts:
+        account, = accounts
+        BankAccount.write([account], {'owners': [('add', [seller.id])]})
+    else:
+        account, = BankAccount.create([{
+                    'bank': bank.id, 'owners': [('add', [seller.id])],
+                    'numbers': [('create', [{
+                                    'type': 'ru_account',
+                                    'number': ACCOUNT}])]}])
     # the printed requisites of the seller, valid since always
     Requisites.create([{'party': seller.id, 'name': SELLER,
                 'inn': SELLER_INN, 'kpp': SELLER_KPP,
