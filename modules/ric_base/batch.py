@@ -67,3 +67,26 @@ def browse_slices(Model, records):
     for sub_ids in grouped_slice(ids, record_cache_size(Transaction())):
         result.extend(Model.browse(list(sub_ids)))
     return result
+
+
+def joined_values(Model, records, field_name, Target, value, where=None,
+        default=None, type_='INNER'):
+    """Return {record id: value} of records of Model, read with one query
+    per slice through the join of their Many2One field_name to Target
+
+    value(table, target) is the SQL expression read; where(table, target)
+    narrows the rows, the records without a row get default.  The
+    function fields of lists (the diary) read their values this way
+    instead of one record at a time."""
+    table, target = Model.__table__(), Target.__table__()
+    cursor = Transaction().connection.cursor()
+    result = dict.fromkeys(map(int, records), default)
+    for sub_ids in id_slices(records):
+        condition = in_ids(table.id, sub_ids)
+        if where is not None:
+            condition &= where(table, target)
+        cursor.execute(*table.join(target, type_,
+                condition=target.id == getattr(table, field_name)).select(
+                table.id, value(table, target), where=condition))
+        result.update(cursor)
+    return result

@@ -16,7 +16,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
-from trytond.modules.ric_base.batch import id_slices, in_ids
+from trytond.modules.ric_base.batch import joined_values
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -245,17 +245,10 @@ class LifecycleMixin:
     def get_closed(cls, records, name):
         "Set-based: lists and the diary read it for many documents"
         State = Pool().get('ric.task.lifecycle.state')
-        table, state = cls.__table__(), State.__table__()
-        cursor = Transaction().connection.cursor()
-        result = dict.fromkeys(map(int, records), False)
-        for sub_ids in id_slices(records):
-            cursor.execute(*table.join(state,
-                    condition=state.id == table.state).select(
-                    table.id,
-                    where=in_ids(table.id, sub_ids)
-                    & (state.closed == Literal(True))))
-            result.update((i, True) for i, in cursor)
-        return result
+        return joined_values(cls, records, 'state', State,
+            lambda table, state: Literal(True),
+            where=lambda table, state: state.closed == Literal(True),
+            default=False)
 
     @classmethod
     def search_closed(cls, name, clause):

@@ -9,7 +9,7 @@ from sql.conditionals import Coalesce
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
-from trytond.modules.ric_base.batch import id_slices, in_ids
+from trytond.modules.ric_base.batch import joined_values
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -53,24 +53,16 @@ class _OverdueMixin:
     @classmethod
     def get_overdue(cls, records, name):
         "Set-based: one query per slice (the diary reads it for a week)"
-        pool = Pool()
-        State = pool.get('ric.task.lifecycle.state')
-        table, state = cls.__table__(), State.__table__()
-        cursor = Transaction().connection.cursor()
-        column = Column(table, cls._overdue_field)
+        State = Pool().get('ric.task.lifecycle.state')
         limit = (dt.datetime.now()
             if isinstance(getattr(cls, cls._overdue_field), fields.DateTime)
             else _today())
-        result = dict.fromkeys(map(int, records), False)
-        for sub_ids in id_slices(records):
-            cursor.execute(*table.join(state, 'LEFT',
-                    condition=state.id == table.state).select(
-                    table.id,
-                    where=in_ids(table.id, sub_ids)
-                    & (Coalesce(state.closed, False) == Literal(False))
-                    & (column < limit)))
-            result.update((i, True) for i, in cursor)
-        return result
+        return joined_values(cls, records, 'state', State,
+            lambda table, state: Literal(True),
+            where=lambda table, state: (
+                (Coalesce(state.closed, False) == Literal(False))
+                & (Column(table, cls._overdue_field) < limit)),
+            default=False, type_='LEFT')
 
     @classmethod
     def search_overdue(cls, name, clause):
@@ -90,16 +82,8 @@ class _OverdueMixin:
     def get_department(cls, records, name):
         "The department of the employee, set-based"
         Employee = Pool().get('company.employee')
-        table, employee = cls.__table__(), Employee.__table__()
-        cursor = Transaction().connection.cursor()
-        result = dict.fromkeys(map(int, records))
-        for sub_ids in id_slices(records):
-            cursor.execute(*table.join(employee, condition=employee.id
-                    == Column(table, cls._employee_field)).select(
-                    table.id, employee.department,
-                    where=in_ids(table.id, sub_ids)))
-            result.update(cursor)
-        return result
+        return joined_values(cls, records, cls._employee_field, Employee,
+            lambda table, employee: employee.department)
 
     @classmethod
     def search_department(cls, name, clause):
@@ -395,16 +379,8 @@ class Work(_OverdueMixin, LifecycleMixin, ModelSQL, ModelView):
     def get_direction(cls, works, name):
         "The direction of the assignment, set-based"
         Assignment = Pool().get('ric.task.assignment')
-        table, assignment = cls.__table__(), Assignment.__table__()
-        cursor = Transaction().connection.cursor()
-        result = dict.fromkeys(map(int, works))
-        for sub_ids in id_slices(works):
-            cursor.execute(*table.join(assignment,
-                    condition=assignment.id == table.assignment).select(
-                    table.id, assignment.direction,
-                    where=in_ids(table.id, sub_ids)))
-            result.update(cursor)
-        return result
+        return joined_values(cls, works, 'assignment', Assignment,
+            lambda table, assignment: assignment.direction)
 
     @classmethod
     def search_direction(cls, name, clause):
