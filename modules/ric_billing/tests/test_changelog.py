@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
+from trytond.modules.ric_task.tests.tools import logged_changes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -19,14 +20,6 @@ class BillingChangeLogTestCase(ModuleDBTestCase):
     "The change log of the billing data"
     module = 'ric_billing'
     extras = ['ric_task']
-
-    def _changes(self, model, record, action='write'):
-        Change = Pool().get('ric.task.change')
-        return Change.search([
-                ('model', '=', model),
-                ('record_id', '=', record.id),
-                ('action', '=', action),
-                ], order=[('field', 'ASC'), ('id', 'ASC')])
 
     @with_transaction()
     def test_models_logged(self):
@@ -93,10 +86,10 @@ class BillingChangeLogTestCase(ModuleDBTestCase):
                 # an unchanged value is not logged
                 Budget.write([budget], {'date_from': JAN})
         self.assertEqual(
-            [c.action for c in self._changes(
+            [c.action for c in logged_changes(
                     'ric.billing.fixed_price', fixed, 'create')],
             ['create'])
-        changes = self._changes('ric.billing.fixed_price', fixed)
+        changes = logged_changes('ric.billing.fixed_price', fixed)
         self.assertEqual(
             [(c.field, c.field_string, c.old_value, c.new_value, c.user)
                 for c in changes],
@@ -105,7 +98,7 @@ class BillingChangeLogTestCase(ModuleDBTestCase):
         self.assertEqual(changes[0].record, fixed)
         self.assertEqual(
             [(c.field, c.old_value, c.new_value, c.user)
-                for c in self._changes('ric.billing.budget', budget)],
+                for c in logged_changes('ric.billing.budget', budget)],
             [('amount', '18000', '19000.50', user)])
 
     @with_transaction()
@@ -125,13 +118,13 @@ class BillingChangeLogTestCase(ModuleDBTestCase):
                     'signature': b'facsimile',
                     })
             Signatory.delete([signatory])
-        changes = self._changes('ric.billing.signatory', signatory)
+        changes = logged_changes('ric.billing.signatory', signatory)
         self.assertEqual(
             [(c.field, c.old_value) for c in changes],
             [('position', "Директор"), ('signature_id', None)])
         self.assertEqual(changes[0].new_value, "Генеральный директор")
         self.assertTrue(changes[1].new_value)
         self.assertEqual(
-            [c.old_value for c in self._changes(
+            [c.old_value for c in logged_changes(
                     'ric.billing.signatory', signatory, 'delete')],
             ["Иванов Иван Иванович"])

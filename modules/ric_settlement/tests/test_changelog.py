@@ -7,6 +7,7 @@ from decimal import Decimal
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
 from trytond.modules.ric_billing.tests.test_report import create_client
+from trytond.modules.ric_task.tests.tools import logged_changes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -35,11 +36,7 @@ class SettlementChangeLogTestCase(ModuleDBTestCase):
 
         def changes(record, action='write'):
             return [(c.field, c.old_value, c.new_value)
-                for c in Change.search([
-                        ('model', '=', record.__name__),
-                        ('record_id', '=', record.id),
-                        ('action', '=', action),
-                        ], order=[('field', 'ASC'), ('id', 'ASC')])]
+                for c in logged_changes(record.__name__, record, action)]
 
         action = ModelData.get_id('ric_task', 'act_change_relate')
         models = {k.model for k in Keyword.search([

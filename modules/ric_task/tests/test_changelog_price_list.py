@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ric_task.tests.tools import logged_changes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -52,14 +53,6 @@ class RicTaskPriceListTestCase(ModuleTestCase):
                         }])
         return company, price_list, version, local, net
 
-    def _changes(self, model, record, action='write'):
-        Change = Pool().get('ric.task.change')
-        return Change.search([
-                ('model', '=', model),
-                ('record_id', '=', record.id),
-                ('action', '=', action),
-                ], order=[('field', 'ASC'), ('id', 'ASC')])
-
     @with_transaction()
     def test_models_logged(self):
         "The price list models are logged and offer the change log"
@@ -92,20 +85,20 @@ class RicTaskPriceListTestCase(ModuleTestCase):
         fixed, = [l for l in version.lines if l.network_type == local]
         formula, = [l for l in version.lines if l.network_type == net]
         self.assertEqual(
-            [c.action for c in self._changes(
+            [c.action for c in logged_changes(
                     'product.price_list.line', fixed, 'create')],
             ['create'])
         with set_company(company), Transaction().set_user(user.id):
             Line.write([fixed], {'maintenance_price': D('12000')})
             Line.write([formula], {'formula': 'local_price * coefficient'})
-        changes = self._changes('product.price_list.line', fixed)
+        changes = logged_changes('product.price_list.line', fixed)
         self.assertEqual(
             [(c.field, c.old_value, c.new_value, c.user)
                 for c in changes],
             [('maintenance_price', '10000', '12000', user)])
         self.assertIsInstance(changes[0].date, dt.datetime)
         self.assertEqual(changes[0].record, fixed)
-        changes = self._changes('product.price_list.line', formula)
+        changes = logged_changes('product.price_list.line', formula)
         self.assertEqual(
             [(c.field, c.old_value, c.new_value, c.user)
                 for c in changes],
@@ -118,10 +111,10 @@ class RicTaskPriceListTestCase(ModuleTestCase):
         formula = Line(formula.id)
         self.assertEqual(formula.maintenance_price, D('24000'))
         self.assertEqual(
-            [c.field for c in self._changes(
+            [c.field for c in logged_changes(
                     'product.price_list.line', formula)], ['formula'])
         self.assertEqual(
-            [(c.field, c.old_value, c.new_value) for c in self._changes(
+            [(c.field, c.old_value, c.new_value) for c in logged_changes(
                     'ric.price_list.version', version)
                 if c.field == 'state'],
             [('state', "Draft", "Approved")])
@@ -146,15 +139,15 @@ class RicTaskPriceListTestCase(ModuleTestCase):
                     'end_date': dt.date(2026, 6, 30)})
             Assignment.delete([assignment])
         self.assertEqual(
-            [(c.field, c.old_value, c.new_value) for c in self._changes(
+            [(c.field, c.old_value, c.new_value) for c in logged_changes(
                     'product.price_list', price_list)],
             [('derive_formula', 'base_price', 'base_price * 1.15')])
         self.assertEqual(
-            [(c.field, c.old_value, c.new_value) for c in self._changes(
+            [(c.field, c.old_value, c.new_value) for c in logged_changes(
                     'ric.price_list.assignment', assignment)],
             [('end_date', None, '2026-06-30')])
         self.assertEqual(
-            [c.old_value for c in self._changes(
+            [c.old_value for c in logged_changes(
                     'ric.price_list.assignment', assignment, 'delete')],
             ["Ромашка: Основной"])
 
