@@ -123,7 +123,10 @@ def create_extensions(cursor, report=print):
     unaccent(text) is made IMMUTABLE: trytond indexes the unaccented
     columns (Index.Unaccent) only when the function may be indexed, else
     the searches by name fragment, which compare unaccented values, cannot
-    use the trigram indexes."""
+    use the trigram indexes.  Its cost is raised from 1 (the default of a
+    C function) to 100: unaccent looks each character up in a dictionary,
+    and at cost 1 the planner scans the 100 000 clients calling it on each
+    name (185 ms) rather than use the trigram index (20 ms)."""
     cursor.execute('SELECT name FROM pg_available_extensions')
     available = {n for n, in cursor}
     for name in EXTENSIONS:
@@ -134,7 +137,7 @@ def create_extensions(cursor, report=print):
             report("PostgreSQL extension %s is not available: searches "
                 "run without it" % name)
     if 'unaccent' in available:
-        cursor.execute('ALTER FUNCTION unaccent(text) IMMUTABLE')
+        cursor.execute('ALTER FUNCTION unaccent(text) IMMUTABLE COST 100')
 
 
 def _create_extensions(database):

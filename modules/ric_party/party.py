@@ -364,9 +364,10 @@ class Party(metaclass=PoolMeta):
         Lang = pool.get('ir.lang')
         lang = super().default_lang(**pattern)
         if lang is None:
-            langs = Lang.search([('code', '=', 'ru')], limit=1)
-            if langs:
-                lang = langs[0].id
+            # Lang.get keeps the id of a code in a cache: the default is
+            # computed for each party read (party.lang is a MultiValue),
+            # a search here cost a query per client of a list
+            lang = Lang.get('ru').id
         return lang
 
     @classmethod

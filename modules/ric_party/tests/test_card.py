@@ -281,6 +281,35 @@ class ClientCardTestCase(_DBTestCase):
         self.assertLessEqual(counts[1], counts[0], counts)
 
     @with_transaction()
+    def test_list_read_constant_queries(self):
+        "Reading the list of 1 or 10 clients runs the same queries"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        russian, = Lang.search([('code', '=', 'ru')])
+        russian.active = True
+        russian.save()
+        PartyLang = pool.get('party.party.lang')
+        clients = [self._client("Client %s" % i) for i in range(10)]
+        # clients loaded without a language (as the bulk loads do) read
+        # the default one
+        PartyLang.delete(PartyLang.search([]))
+        view = Party.fields_view_get(view_type='tree')
+        # the list shows the language: a MultiValue, whose default
+        # (Russian) is computed for each client without a value
+        self.assertIn('lang', view['fields'])
+        names = _form_fields(view)
+        Party.read([clients[-1].id], names)
+        counts = []
+        for parties in [clients[:1], clients]:
+            Transaction().cache.clear()
+            with count_queries() as queries:
+                records = Party.read([p.id for p in parties], names)
+            counts.append(queries.value)
+        self.assertLessEqual(counts[1], counts[0], counts)
+        self.assertEqual({r['lang'] for r in records}, {russian.id})
+
+    @with_transaction()
     def test_find_duplicates_wizard(self):
         "The duplicate search says what it searches and how many it found"
         pool = Pool()
