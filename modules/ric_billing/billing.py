@@ -621,7 +621,8 @@ class Run(Workflow, ModelSQL, ModelView):
         for company, company_invoices in to_post.items():
             for batch in grouped_slice(company_invoices, INVOICE_BATCH):
                 with without_check_access(), \
-                        Transaction().set_context(company=company.id):
+                        Transaction().set_context(company=company.id,
+                            _ric_billing_posting=True):
                     Invoice.post(Invoice.browse(list(batch)))
 
     def _write_totals(self, invoices):
