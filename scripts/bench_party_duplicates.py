@@ -469,20 +469,26 @@ def insert(clients, batch=5000):
             id_ = next_id + start + offset
             ids.append(id_)
             rows.append([id_, client['name'], 'B%s' % id_, 'B%s' % id_,
-                    client['kpp'], True, True, 'potential', 0])
+                    True, True, 'potential', 0])
         cursor.execute(*party.insert(
                 [party.id, party.name, party.code, party.code_alnum,
-                    party.kpp, party.active, party.is_client,
+                    party.active, party.is_client,
                     party.client_status, party.create_uid],
                 rows))
+        # the INN and the KPP are identifiers of the party, as the card
+        # stores them
         rows = [[ids[start + o], 'ru_vat', c['inn'], c['inn'].replace(
                         ' ', ''), True, 0, 10]
             for o, c in enumerate(chunk) if c['inn']]
-        if rows:
+        rows += [[ids[start + o], 'ru_kpp', c['kpp'], c['kpp'], True, 0, 20]
+            for o, c in enumerate(chunk) if c['kpp']]
+        # at most 65 535 parameters a statement
+        for sub in range(0, len(rows), batch):
             cursor.execute(*identifier.insert(
                     [identifier.party, identifier.type, identifier.code,
                         identifier.code_compact, identifier.active,
-                        identifier.create_uid, identifier.sequence], rows))
+                        identifier.create_uid, identifier.sequence],
+                    rows[sub:sub + batch]))
         rows = []
         for o, c in enumerate(chunk):
             if c['phone_text']:
