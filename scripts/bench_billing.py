@@ -33,6 +33,8 @@ and prints both throughputs and their ratio (goal: ≥ 100 invoices/s and
 ≥ 10× the stock path, not falling as the run grows).
 
     scripts/bench_billing.py --clients 5000 --checkpoint 1000
+    scripts/bench_billing.py --clients 1500 --peer-clients 0 --keep
+    scripts/bench_billing.py --reuse bench_billing_<pid> --checkpoint 300
 """
 import argparse
 import datetime as dt
@@ -272,6 +274,42 @@ def bill(database, company_id, month, client_ids):
     return retrying(database, context, read) + (duration,)
 
 
+def bill_again(database, month, count):
+    """Bill month for the first count clients of a kept database in one
+    transaction and roll it back; return (invoices, errors, seconds)
+
+    The month must not be billed yet: with --keep the first run leaves the
+    third month of --month free, and the rollback leaves it so."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(database, 1, **extras) as transaction:
+                pool = Pool()
+                Run = pool.get('ric.billing.run')
+                Distributive = pool.get('ric.distributive')
+                Company = pool.get('company.company')
+                company = Company.search([], order=[('id', 'ASC')])[0]
+                with transaction.set_context(company=company.id):
+                    clients = sorted(Distributive.get_client_distributives(
+                            None, month, month_after(month)
+                            - dt.timedelta(days=1)))[:count]
+                    run, = Run.create([{'month': month,
+                                'invoice_date': month_after(month)
+                                - dt.timedelta(days=1),
+                                'clients': [('add', clients)]}])
+                    start = time.perf_counter()
+                    Run.process([run])
+                    duration = time.perf_counter() - start
+                    run = Run(run.id)
+                    result = (run.invoice_count, run.error_count, duration)
+                transaction.rollback()
+                return result
+        except TransactionError as exception:
+            exception.fix(extras)
+
+
 def peer(database, company_id, month, client_ids, product_id):
     """The stock path: a subscription per client, consumptions and invoices
     generated for month, then posted; return (invoices, seconds)"""
@@ -354,9 +392,16 @@ def main():
         help="keep the database (it is dropped by default)")
     parser.add_argument('--profile', action='store_true',
         help="print the profile of the billing runs")
+    parser.add_argument('--reuse', metavar='DATABASE',
+        help="a database kept by --keep: bill the third month for the "
+        "first --checkpoint clients in one transaction, roll it back and "
+        "print the throughput (repeatable: to compare two versions of the "
+        "code on the same data)")
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
+    if args.reuse:
+        return reuse(args)
     database = 'bench_billing_%s' % os.getpid()
     os.environ['TRYTOND_DATABASE__URI'] = args.uri
     from trytond import config
@@ -430,6 +475,22 @@ def main():
                     'DROP DATABASE "%s" WITH (FORCE)' % database)
     print("goals met" if ok else "goals NOT met")
     return 0 if ok else 1
+
+
+def reuse(args):
+    os.environ['TRYTOND_DATABASE__URI'] = args.uri
+    from trytond import config
+    config.update_etc()
+    from trytond.pool import Pool
+    first = dt.date.fromisoformat(args.month)
+    month = month_after(month_after(first))
+    Pool(args.reuse).init()
+    count, errors, duration = bill_again(args.reuse, month, args.checkpoint)
+    print("ric_billing %s on %s (rolled back): %s clients, %s invoices, %s "
+        "client errors logged in %.1f s: %.1f invoices/s" % (
+            month.strftime('%Y-%m'), args.reuse, args.checkpoint, count,
+            errors, duration, count / duration if duration else 0))
+    return 0
 
 
 if __name__ == '__main__':
