@@ -33,6 +33,15 @@ if _uri.startswith('postgresql'):
     os.environ['DB_NAME'] = 'test_%s_%s' % (_run, _worker)
 elif not os.environ.get('RIC_KEEP_DB_NAME'):
     os.environ['DB_NAME'] = ':memory:'
+if not _uri.startswith('postgresql'):
+    # SQLite's memory database has one connection, shared by every
+    # transaction.  Every clean_timeout seconds (300 by default), trytond's
+    # Cache.sync, called when a transaction starts, asks that connection
+    # for autocommit: Python's sqlite3 then commits the open transaction
+    # and the whole test runs in autocommit, its data left for the next
+    # tests of the class (a second company, bank, user...).  The memory
+    # database has no other process to synchronise caches with.
+    os.environ['TRYTOND_CACHE__CLEAN_TIMEOUT'] = str(10 ** 9)
 os.environ.setdefault('RIC_DB_CACHE_ROOT', os.environ.get('DB_CACHE', ''))
 _cache_root = os.environ['RIC_DB_CACHE_ROOT']
 if _cache_root and not _cache_root.startswith('postgresql://'):

@@ -111,9 +111,8 @@ def setup_company(regime='osno'):
     Party.write([seller], {'identifiers': [('create', [{
                         'type': 'ru_vat', 'code': SELLER_INN}])]})
     # the bank and the account are shared by the companies of a database
-    # (the BIK and the active account number are unique): a test class
-    # may find them made by an earlier one in the SQLite worker's memory
-    # database
+    # (the BIK and the active account number are unique): a test that
+    # sets up two companies finds them made by the first
     banks = Bank.search([('bik', '=', BIK)], limit=1)
     if banks:
         bank, = banks
