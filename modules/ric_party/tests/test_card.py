@@ -29,6 +29,18 @@ def _form_fields(view):
     return names
 
 
+def _read_counts(Party, clients, names):
+    """Return ([queries to read the first client, queries to read all],
+    the records of all) with an empty transaction cache each time"""
+    counts = []
+    for parties in [clients[:1], clients]:
+        Transaction().cache.clear()
+        with count_queries() as queries:
+            records = Party.read([p.id for p in parties], names)
+        counts.append(queries.value)
+    return counts, records
+
+
 class ClientCardTestCase(_DBTestCase):
     "Test the client card"
     module = 'ric_party'
@@ -256,12 +268,7 @@ class ClientCardTestCase(_DBTestCase):
         names = _form_fields(view)
         # warm the caches of the pool (access rights, rules, translations)
         Party.read([clients[-1].id], names)
-        counts = []
-        for parties in [clients[:1], clients]:
-            Transaction().cache.clear()
-            with count_queries() as queries:
-                records = Party.read([p.id for p in parties], names)
-            counts.append(queries.value)
+        counts, records = _read_counts(Party, clients, names)
         # no query per record (the first read may fill a cache more)
         self.assertLessEqual(counts[1], counts[0], counts)
         self.assertTrue(all(r['readiness_missing'] is not None
@@ -300,12 +307,7 @@ class ClientCardTestCase(_DBTestCase):
         self.assertIn('lang', view['fields'])
         names = _form_fields(view)
         Party.read([clients[-1].id], names)
-        counts = []
-        for parties in [clients[:1], clients]:
-            Transaction().cache.clear()
-            with count_queries() as queries:
-                records = Party.read([p.id for p in parties], names)
-            counts.append(queries.value)
+        counts, records = _read_counts(Party, clients, names)
         self.assertLessEqual(counts[1], counts[0], counts)
         self.assertEqual({r['lang'] for r in records}, {russian.id})
 
