@@ -12,11 +12,13 @@
 * Under pytest-xdist each worker gets its own PostgreSQL database name.
 """
 import doctest
+import fcntl
 import hashlib
 import importlib
 import json
 import os
 import pathlib
+import tempfile
 import time
 
 import pytest
@@ -45,33 +47,96 @@ if not _uri.startswith('postgresql'):
 os.environ.setdefault('RIC_DB_CACHE_ROOT', os.environ.get('DB_CACHE', ''))
 _cache_root = os.environ['RIC_DB_CACHE_ROOT']
 if _cache_root and not _cache_root.startswith('postgresql://'):
-    # One SQLite cache per content of the modules and per worker: a stale
-    # cache would test old code and two workers must not write one file.
+    # One SQLite cache per content of the modules, shared by the workers: a
+    # stale cache would test old code; a file is written whole under a
+    # temporary name, then renamed (see _share_db_cache).
     digest = hashlib.sha1()
     for path in sorted(MODULES.glob('*/**/*')):
         if path.suffix in {'.py', '.xml', '.cfg', '.po', '.fodt', '.csv'}:
             digest.update(str(path).encode())
             digest.update(path.read_bytes())
     os.environ['DB_CACHE'] = os.path.join(
-        _cache_root, digest.hexdigest()[:16], _worker)
+        _cache_root, digest.hexdigest()[:16])
+    _LOCK_DIR = os.environ['DB_CACHE']
+else:
+    _LOCK_DIR = os.path.join(
+        tempfile.gettempdir(), 'ric-db-cache-locks', _run)
+
+#: the lock files of the databases this worker is building, by cache name
+_BUILDING = {}
 
 
-def _safe_backup_db_cache():
-    "Make the database cache best effort: a failed backup is not an error"
+def _lock_building(name):
+    """Wait while another worker builds the database of name, then take
+    the right to build it; return False if this worker already has it"""
+    if name in _BUILDING:
+        return False
+    os.makedirs(_LOCK_DIR, exist_ok=True)
+    path = os.path.join(_LOCK_DIR, '%s.lock' % hashlib.sha1(
+            name.encode('utf-8')).hexdigest()[:20])
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    _BUILDING[name] = descriptor
+    return True
+
+
+def _unlock_building(name):
+    descriptor = _BUILDING.pop(name, None)
+    if descriptor is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
+def _share_db_cache():
+    """Build each cached database once for all the workers
+
+    Activating the modules of a test database takes one to two minutes;
+    trytond builds it in each worker that needs it and a worker that finds
+    it missing builds it again even while another is doing so.  Here the
+    first worker to miss a database builds it under a file lock and the
+    others wait for it and restore it; on SQLite the cache file is written
+    under a temporary name and renamed, so that no worker reads a file
+    being written.  A failed backup is not an error (the cache is best
+    effort)."""
+    from trytond import backend
     from trytond.tests import test_tryton, tools
-    original = test_tryton.backup_db_cache
+    original_restore = test_tryton.restore_db_cache
+    original_backup = test_tryton.backup_db_cache
+
+    def restore_db_cache(name):
+        if original_restore(name):
+            return True
+        if _lock_building(name) and original_restore(name):
+            # built by another worker while this one waited
+            _unlock_building(name)
+            return True
+        return False
 
     def backup_db_cache(name):
         try:
-            original(name)
+            if backend.name == 'sqlite' and test_tryton.DB_CACHE:
+                os.makedirs(test_tryton.DB_CACHE, exist_ok=True)
+                path = test_tryton._db_cache_file(test_tryton.DB_CACHE, name)
+                if not os.path.exists(path):
+                    temporary = '%s.%s.tmp' % (path, os.getpid())
+                    if os.path.exists(temporary):
+                        os.remove(temporary)
+                    test_tryton._sqlite_copy(temporary)
+                    os.replace(temporary, path)
+            else:
+                original_backup(name)
         except Exception as exception:  # concurrent creation of a template
             print('database cache not saved: %s' % exception)
+        finally:
+            _unlock_building(name)
+    test_tryton.restore_db_cache = restore_db_cache
     test_tryton.backup_db_cache = backup_db_cache
+    tools.restore_db_cache = restore_db_cache
     tools.backup_db_cache = backup_db_cache
 
 
 def pytest_configure(config):
-    _safe_backup_db_cache()
+    _share_db_cache()
 
 
 def _installed_name(path):

@@ -17,7 +17,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ric_bank.matching import Matcher, digits_key, match
 from trytond.modules.ric_base.requisites import complete_inn
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -200,6 +200,7 @@ class MatchingTestCase(ModuleDBTestCase):
             # would take the restart for a failure and shrink it
             self._invoices(company, self._clients(1, offset=99))
 
+            @restart_on_lock
             @settings(max_examples=3, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
             @given(st.data())

@@ -1,13 +1,14 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Helpers for the tests of the suite's modules."""
+import functools
 import os
 from collections import Counter
 from contextlib import contextmanager
 
 from trytond.tests.test_tryton import (
     TestCase, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 
 class QueryCount:
@@ -90,9 +91,77 @@ def count_queries():
         connection.cursor = original
 
 
+def _dependencies(name, seen=None):
+    "Return the modules name depends on, directly or not"
+    from trytond.modules import get_module_info
+    seen = set() if seen is None else seen
+    for depend in get_module_info(name).get('depends', []):
+        if depend not in seen:
+            seen.add(depend)
+            _dependencies(depend, seen)
+    return seen
+
+
+def module_set(modules):
+    """Return the smallest sorted list of modules that activates modules
+
+    A module another one of the list depends on is dropped: the test
+    databases of ``['ric_billing', 'ric_task', 'ric_settlement']`` and of
+    ``['ric_settlement', 'ric_task']`` are the same, and the database cache
+    (one template per name) builds it once."""
+    modules = set(modules)
+    implied = set()
+    for name in modules:
+        implied |= _dependencies(name)
+    return sorted(modules - implied)
+
+
+class _Restart(BaseException):
+    "A TransactionError carried through hypothesis (see restart_on_lock)"
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+def restart_on_lock(test):
+    """Decorate a hypothesis test run inside a test transaction (above its
+    ``@given``) so that a TransactionError of an example restarts the test
+    at once
+
+    A posting asks for a table lock by raising a TransactionError:
+    trytond's ``with_transaction`` starts the test again with the lock
+    taken.  Hypothesis takes that error for a failure of the example and
+    shrinks it first — minutes of examples (the ledger property of the
+    acts: 5 of its 6 minutes).  Here the error goes through hypothesis as
+    a BaseException, which it does not catch, and is raised again as it
+    was for ``with_transaction``."""
+    inner = test.hypothesis.inner_test
+
+    @functools.wraps(inner)
+    def carried(*args, **kwargs):
+        try:
+            return inner(*args, **kwargs)
+        except TransactionError as error:
+            raise _Restart(error) from error
+    test.hypothesis.inner_test = carried
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        except _Restart as restart:
+            raise restart.error
+    return wrapper
+
+
 class ModuleDBTestCase(TestCase):
     """A test case on a database with module activated, without the generic
-    checks of ModuleTestCase (they run once, in the module's test_module)"""
+    checks of ModuleTestCase (they run once, in the module's test_module)
+
+    The modules activated are :func:`module_set` of module and extras: test
+    cases that need the same modules share one cached database, which
+    trytond builds once per run (a minute or two on PostgreSQL)."""
     module = None
     extras = None
     language = 'en'
@@ -101,7 +170,7 @@ class ModuleDBTestCase(TestCase):
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        activate_module([cls.module] + list(cls.extras or []),
+        activate_module(module_set([cls.module] + list(cls.extras or [])),
             lang=cls.language)
 
     @classmethod

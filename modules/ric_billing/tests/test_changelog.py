@@ -19,7 +19,9 @@ JAN = dt.date(2026, 1, 1)
 class BillingChangeLogTestCase(ModuleDBTestCase):
     "The change log of the billing data"
     module = 'ric_billing'
-    extras = ['ric_task']
+    # with ric_settlement (which adds no logged billing model) the database
+    # is the one of ric_settlement's change-log tests, built once
+    extras = ['ric_task', 'ric_settlement']
 
     @with_transaction()
     def test_models_logged(self):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -274,6 +274,7 @@ class DistributiveSpineTestCase(ModuleDBTestCase):
             clients = self._parties(3)
             end = START + dt.timedelta(days=DAYS - 1)
 
+            @restart_on_lock
             @given(movement_sequences())
             @settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.modules.ric_billing.tests.test_report import setup_company
 from trytond.modules.ric_party.party import _IN_MAX
 from trytond.pool import Pool
@@ -402,6 +402,7 @@ class AnalyticsTestCase(ModuleDBTestCase):
             st.one_of(st.none(), st.integers(min_value=0, max_value=90)),
             st.booleans())
 
+        @restart_on_lock
         @settings(max_examples=10, deadline=None,
             suppress_health_check=list(HealthCheck))
         @given(st.lists(entry, min_size=1, max_size=6), day)

@@ -20,7 +20,7 @@ from trytond import backend
 from trytond.model.exceptions import DomainValidationError
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.modules.ric_bank.tests.test_cash import committed
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.tests.test_report import (
@@ -279,6 +279,7 @@ class OffsetTestCase(ModuleDBTestCase):
         Offset = pool.get('ric.settlement.offset')
         company, tax, client, supplier, _ = setup_offset()
 
+        @restart_on_lock
         @settings(max_examples=8, deadline=None,
             suppress_health_check=list(HealthCheck))
         @given(st.integers(1, 2000000), st.integers(1, 2000000),

@@ -19,7 +19,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ric_bank.tests.test_cash import (
     create_statement, setup_cash)
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.modules.ric_billing.tests.test_report import (
     CLIENT, PDFTOTEXT, SELLER, SOFFICE, create_client, create_invoices,
     pdf_text, words)
@@ -310,6 +310,7 @@ class ReconciliationTestCase(ModuleDBTestCase):
             st.integers(min_value=1, max_value=10_000_00),
             st.integers(min_value=0, max_value=89))
 
+        @restart_on_lock
         @settings(max_examples=15, deadline=None,
             suppress_health_check=list(HealthCheck))
         @given(st.lists(operation, max_size=12),

@@ -19,7 +19,7 @@ from trytond.modules.account.tests import get_fiscalyear
 from trytond.modules.account_invoice.tests import set_invoice_sequences
 from trytond.modules.company.tests import set_company
 from trytond.modules.ric_base.tests.tools import (
-    ModuleDBTestCase, count_queries)
+    ModuleDBTestCase, count_queries, restart_on_lock)
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import money
 from trytond.modules.ric_billing.tests.test_report import (
@@ -188,6 +188,7 @@ class WriteOffTestCase(ModuleDBTestCase):
         Account = pool.get('account.account')
         company, tax, client, old, recent = setup_writeoff()
 
+        @restart_on_lock
         @settings(max_examples=6, deadline=None,
             suppress_health_check=list(HealthCheck))
         @given(st.lists(st.tuples(st.integers(100, 1000000),

@@ -6,19 +6,22 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
 from trytond.modules.ric_task.tests.tools import logged_changes
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 D = Decimal
 JAN = dt.date(2026, 1, 1)
 
 
-class RicTaskPriceListTestCase(ModuleTestCase):
+class RicTaskPriceListTestCase(ModuleDBTestCase):
     "Test the change log of RIC Task on the price lists"
     module = 'ric_task'
-    extras = ['ric_price_list']
+    # ric_settlement brings ric_price_list: the database is the one of
+    # ric_settlement's change-log tests, built once
+    extras = ['ric_price_list', 'ric_settlement']
 
     def _setup(self):
         pool = Pool()
@@ -150,6 +153,3 @@ class RicTaskPriceListTestCase(ModuleTestCase):
             [c.old_value for c in logged_changes(
                     'ric.price_list.assignment', assignment, 'delete')],
             ["Ромашка: Основной"])
-
-
-del ModuleTestCase
