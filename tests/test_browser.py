@@ -562,6 +562,53 @@ def test_default_tabs(server):
             pytest.fail('%s has no tab' % name)
 
 
+def test_client_found_by_search_one_tab(browser, server):
+    """A client found by search in «Клиенты» and double-clicked opens in
+    the same tab: no second tab «Контрагент» on the list of the search"""
+    url, database, _ = server
+    rpc = RPC(url, database, 'manager', PASSWORD)
+    menu, = [m for m in rpc('model.ir.ui.menu.search_read', [
+                ('complete_name', '=', 'РИЦ / Клиенты')], 0, None, None,
+            ['action']) if m['action']]
+    clients = rpc('model.party.party.search_read', [
+            ('is_client', '=', True), ('client_status', '=', 'served')],
+        0, 2, [('id', 'ASC')], ['name'])
+    assert clients
+    session = RoleSession(browser, server, 'manager', tempfile.mkdtemp())
+    page = session.page
+    try:
+        session.log_in()
+        page.evaluate("""id => Sao.Action.exec_keyword('tree_open', {
+                'model': 'ir.ui.menu', 'id': id}, null, false)""",
+            menu['id'])
+        assert session.settle()
+        for client in clients:
+            fragment = client['name'].split()[-1].strip('«»"')[:6]
+            entry = page.locator(
+                '#tabcontent > .tab-pane.active input.form-control').first
+            entry.fill(fragment)
+            entry.press('Enter')
+            assert session.settle()
+            page.wait_for_timeout(300)
+            rows = page.locator(
+                '#tabcontent > .tab-pane.active table tbody tr')
+            assert rows.count(), fragment
+            rows.nth(0).locator('td').nth(3).dblclick()
+            assert session.settle()
+            # the browser reports the address sao set after the clicks
+            page.wait_for_timeout(1000)
+            assert session.settle()
+            tabs = page.evaluate("""() => Sao.Tab.tabs.map(
+                t => t.screen.current_view.view_type)""")
+            assert tabs == ['form'], (fragment, tabs)
+            page.evaluate("""() => Sao.Tab.tabs.get_current()
+                .screen.switch_view('tree')""")
+            assert session.settle()
+        assert not session.take_events()
+    finally:
+        session.close()
+
+
 @pytest.mark.parametrize('role', ROLES)
 def test_role_menus(browser, server, role):
     """Every menu entry of the role opens on a Russian screen without
