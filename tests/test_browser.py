@@ -562,6 +562,60 @@ def test_default_tabs(server):
             pytest.fail('%s has no tab' % name)
 
 
+#: entries of Tryton's own menus a RIC role does not see beside the RIC's
+#: own entry for the same thing
+RIC_ENTRIES = {
+    'Контрагенты / Контрагенты': 'РИЦ / Клиенты',
+    'Номенклатура / Прайс-листы': 'РИЦ / Прейскуранты',
+    }
+
+
+def test_role_menus_one_entry_each(server):
+    """Each role sees one entry for each thing it works with: the RIC's
+    entries without Tryton's generic ones beside them, no two entries of
+    the RIC opening the same list, the manager without the closing of
+    fiscal years and the warehouse, the accountant with the distributives
+    (read-only, for billing)"""
+    url, database, _ = server
+    roles = [r for r in ALL_ROLES if r not in {'director', 'admin'}]
+    seen = {}
+    for role in roles:
+        rpc = RPC(url, database, role, PASSWORD)
+        menus = rpc('model.ir.ui.menu.search_read', [], 0, None, None,
+            ['complete_name', 'action'])
+        names = {m['complete_name'] for m in menus}
+        seen[role] = names
+        for generic, ric in RIC_ENTRIES.items():
+            assert not (generic in names and ric in names), (
+                role, generic, ric)
+        windows = {}
+        for menu in menus:
+            action = menu['action'] or ''
+            if (not menu['complete_name'].startswith('РИЦ')
+                    or not action.startswith('ir.action.act_window,')):
+                continue
+            windows.setdefault(int(action.split(',')[1]), []).append(
+                menu['complete_name'])
+        actions = rpc('model.ir.action.act_window.read', list(windows),
+            ['res_model', 'domain', 'context', 'act_window_views'])
+        views = {v['id']: v['view'] for v in rpc(
+                'model.ir.action.act_window.view.read',
+                [i for a in actions for i in a['act_window_views']],
+                ['view'])}
+        opened = {}
+        for action in actions:
+            key = (action['res_model'], action['domain'] or '[]',
+                action['context'] or '{}',
+                tuple(views[i] for i in action['act_window_views']))
+            opened.setdefault(key, []).extend(windows[action['id']])
+        twice = [entries for entries in opened.values() if len(entries) > 1]
+        assert not twice, (role, twice)
+    assert not [n for n in seen['manager']
+        if 'Закрыть финансовые годы' in n or n.startswith('Склад')], (
+        sorted(seen['manager']))
+    assert 'РИЦ / Дистрибутивы / Дистрибутивы' in seen['accountant']
+
+
 def test_client_found_by_search_one_tab(browser, server):
     """A client found by search in «Клиенты» and double-clicked opens in
     the same tab: no second tab «Контрагент» on the list of the search"""
