@@ -1,6 +1,7 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+import os
 import string
 
 from hypothesis import given, settings
@@ -63,6 +64,22 @@ class RegistrationFormatMixin:
         fmt = CsvFormat()
         data = fmt.generate(rows, encoding=encoding)
         self.assertEqual(fmt.parse(data, 'x.csv'), rows)
+
+    def test_sample_file(self):
+        """The sample file shipped with the documentation parses, both date
+        formats and a row without INN, series and type included"""
+        path = os.path.join(os.path.dirname(__file__), '..', 'doc',
+            'registration_sample.csv')
+        with open(path, 'rb') as file:
+            rows = CsvFormat().parse(file.read(), 'registration_sample.csv')
+        self.assertEqual(
+            [(r.line, r.system, r.number, r.network_type, r.status)
+                for r in rows],
+            [(2, 'PROF', '100231', 'LOC', 'active'),
+                (3, 'BUH', '100232', 'NET3', 'disconnected'),
+                (4, 'PROF', '100240', 'FLASH', 'active')])
+        self.assertEqual({r.date for r in rows}, {dt.date(2024, 3, 1)})
+        self.assertEqual(rows[1].client_inn, '')
 
     def test_decode(self):
         "UTF-8 with or without BOM and Windows-1251 are recognised"
