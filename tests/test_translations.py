@@ -197,7 +197,9 @@ class TranslationTestCase(TestCase):
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        activate_module(suite_modules(), lang=LANG)
+        # the database of ric_locale's module test: built once for both
+        from trytond.modules.ric_locale.tests.test_module import suite_extras
+        activate_module(['ric_locale'] + suite_extras(), lang=LANG)
 
     @classmethod
     def tearDownClass(cls):

@@ -27,7 +27,8 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.ric_base.batch import browse_slices, in_max
+from trytond.modules.ric_base.batch import (
+    browse_slices, in_max, search_ids)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -214,7 +215,7 @@ class Matcher:
                 if o.ric_counterparty_account})
         found = defaultdict(set)
         for sub in grouped_slice(numbers, in_max()):
-            for number in browse_slices(Number, Number.search([
+            for number in browse_slices(Number, search_ids(Number, [
                             ('number_compact', 'in', list(sub)),
                             ('account.active', '=', True),
                             ])):
@@ -232,14 +233,16 @@ class Matcher:
         found = defaultdict(set)
         for sub in grouped_slice(keys, in_max()):
             sub = list(sub)
-            for match in browse_slices(Match, Match.search([
+            for match in browse_slices(Match, search_ids(Match, [
                             ('state', '=', 'confirmed'),
                             ('party', '!=', None),
                             ('origin.statement.company', '=',
                                 self.company.id),
                             ['OR',
-                                ('origin.ric_counterparty_account', 'in', sub),
-                                [('origin.ric_counterparty_account', '=', None),
+                                ('origin.ric_counterparty_account', 'in',
+                                    sub),
+                                [('origin.ric_counterparty_account',
+                                        '=', None),
                                     ('origin.ric_counterparty_inn', 'in',
                                         sub)],
                                 ],
@@ -414,8 +417,6 @@ class Matcher:
             'account': account,
             'related_to': str(invoice) if invoice else None,
             }
-
-
 
 
 STATES = [

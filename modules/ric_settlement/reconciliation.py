@@ -33,7 +33,8 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.ric_base.batch import id_slices, in_ids
+from trytond.modules.ric_base.batch import (
+    create_slices, delete_slices, id_slices, in_ids, search_ids)
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
     NO_SIGNER, ConvertMixin, convert_many, date_short, money,
@@ -71,6 +72,9 @@ MIME = {
         'vnd.openxmlformats-officedocument.wordprocessingml.document'),
     'odt': ('application', 'vnd.oasis.opendocument.text'),
     }
+
+#: the digits of the amounts of the act's lines
+KOPECKS = (16, 2)
 
 
 def cents(value):
@@ -379,15 +383,46 @@ class Act(Workflow, ModelSQL, ModelView):
                 for a in group}
             results.update(cls._compute_group(
                     company, start, end, group, parties, by_contract))
-        # the lines: the old ones deleted, the new ones created at once
-        Line.delete(Line.search([('act', 'in', [a.id for a in acts])]))
+        # the lines: the old ones deleted, the new ones created (an act
+        # may have thousands: in slices, see ric_base.batch.BROWSE_MAX)
+        delete_slices(Line, search_ids(Line, [
+                    ('act', 'in', [a.id for a in acts])]))
         to_create = []
         for act in acts:
             for sequence, line in enumerate(results[act.id]['lines'], 1):
                 to_create.append(dict(line, act=act.id,
                         sequence=sequence))
-        Line.create(to_create)
+        create_slices(Line, to_create)
         cls._write_balances(results)
+
+    @classmethod
+    def line_values(cls, acts):
+        """Return {act id: [values of its lines in order]} of acts: date,
+        document, debit, credit, client_debit and client_credit
+
+        Read in one query per slice of acts, without instantiating the
+        lines: an act may have thousands and it is printed and returned
+        as a whole."""
+        pool = Pool()
+        Line = pool.get('ric.settlement.act.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        names = ['date', 'document', 'debit', 'credit', 'client_debit',
+            'client_credit']
+        result = {a.id: [] for a in acts}
+        for sub_ids in id_slices(acts):
+            cursor.execute(*line.select(line.act,
+                    *[getattr(line, n) for n in names],
+                    where=in_ids(line.act, sub_ids),
+                    order_by=[line.act, line.sequence, line.id]))
+            for row in cursor:
+                values = dict(zip(names, row[1:]))
+                values['date'] = _date(values['date'])
+                for name in names[2:]:
+                    if values[name] is not None:
+                        values[name] = cents(values[name])
+                result[row[0]].append(values)
+        return result
 
     @classmethod
     def _write_balances(cls, results):
@@ -938,25 +973,30 @@ class ActLine(ModelSQL, ModelView):
     move = fields.Many2One('account.move', "Move", readonly=True,
         ondelete='SET NULL')
     currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
-    debit = Monetary("Debit", currency='currency', digits='currency',
+            'currency.currency', "Currency"), 'get_currency')
+    # the amounts are in roubles and kopecks (KOPECKS, not the digits of
+    # the currency): a line is created by the act's computation from the
+    # rounded sums of the ledger, and the check of the digits of each
+    # amount against the currency of its act cost more than the rest of
+    # the act's computation (an act of 5 000 documents)
+    debit = Monetary("Debit", currency='currency', digits=KOPECKS,
         readonly=True)
-    credit = Monetary("Credit", currency='currency', digits='currency',
+    credit = Monetary("Credit", currency='currency', digits=KOPECKS,
         readonly=True)
     act_state = fields.Function(fields.Selection(STATES, "Act State"),
         'on_change_with_act_state')
     client_debit = Monetary("Client's Debit", currency='currency',
-        digits='currency',
+        digits=KOPECKS,
         states={'readonly': Eval('act_state').in_(['signed', 'cancelled'])},
         help="The debit by the client's data (its debit is the entity's "
         "credit: a payment).")
     client_credit = Monetary("Client's Credit", currency='currency',
-        digits='currency',
+        digits=KOPECKS,
         states={'readonly': Eval('act_state').in_(['signed', 'cancelled'])},
         help="The credit by the client's data (its credit is the "
         "entity's debit: a sale).")
     difference = fields.Function(Monetary("Difference", currency='currency',
-            digits='currency',
+            digits=KOPECKS,
             help="The entity's debit less credit, less the client's credit "
             "less debit (empty until the client's figures are entered)."),
         'get_difference')
@@ -967,10 +1007,12 @@ class ActLine(ModelSQL, ModelView):
         cls.__access__.add('act')
         cls._order = [('act', 'ASC'), ('sequence', 'ASC'), ('id', 'ASC')]
 
-    @fields.depends('act', '_parent_act.company')
-    def on_change_with_currency(self, name=None):
-        if self.act and self.act.company:
-            return self.act.company.currency
+    @classmethod
+    def get_currency(cls, lines, name):
+        """Return the currency of the entity of the act of lines, for all
+        of them at once: the digits of the four amounts of each line
+        created are checked against it"""
+        return {l.id: l.act.company.currency.id for l in lines}
 
     @fields.depends('act', '_parent_act.state')
     def on_change_with_act_state(self, name=None):
@@ -1121,17 +1163,22 @@ class ActReturn(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Date = pool.get('ir.date')
+        Act = pool.get('ric.settlement.act')
         act = self.record
         client = act.client_closing_balance
-        differences = [l.difference for l in act.lines
-            if l.difference is not None]
+        lines = Act.line_values([act])[act.id]
+        filled = [l for l in lines if l['client_debit'] is not None
+            or l['client_credit'] is not None]
+        differences = [(l['debit'] or ZERO) - (l['credit'] or ZERO)
+            - ((l['client_credit'] or ZERO) - (l['client_debit'] or ZERO))
+            for l in filled]
         if client is None and differences:
             client = (act.opening_balance or ZERO) + sum(
-                ((l.client_credit or ZERO) - (l.client_debit or ZERO)
-                    for l in act.lines), ZERO)
+                ((l['client_credit'] or ZERO) - (l['client_debit'] or ZERO)
+                    for l in lines), ZERO)
             # a line without the client's figures is agreed
-            client += sum(((l.debit or ZERO) - (l.credit or ZERO)
-                    for l in act.lines if l.difference is None), ZERO)
+            client += sum(((l['debit'] or ZERO) - (l['credit'] or ZERO)
+                    for l in lines if l not in filled), ZERO)
         discrepancies = bool(any(differences) or (client is not None
                 and client != act.closing_balance) or act.discrepancy_note)
         return {
@@ -1182,8 +1229,9 @@ class ActLinePrint:
 class ActPrint:
     "The texts the printed act shows (the template's ``act``)"
 
-    def __init__(self, act, company_requisites, client_requisites,
+    def __init__(self, act, lines, company_requisites, client_requisites,
             signatories):
+        "lines: the values of the act's lines (Act.line_values)"
         self.act = act
         company = printed_party(company_requisites)
         client = printed_party(client_requisites)
@@ -1213,20 +1261,22 @@ class ActPrint:
         self.client_data = 'По данным %s, руб.' % self.client
         opening = act.opening_balance or ZERO
         closing = act.closing_balance or ZERO
-        filled = any(l.client_debit is not None
-            or l.client_credit is not None for l in act.lines)
+        filled = any(l['client_debit'] is not None
+            or l['client_credit'] is not None for l in lines)
         self.opening = ActLinePrint('', 'Сальдо начальное',
             opening if opening > 0 else ZERO,
             -opening if opening < 0 else ZERO,
             -opening if opening < 0 else ZERO,
             opening if opening > 0 else ZERO, filled)
-        self.lines = [ActLinePrint(date_short(l.date), l.document or '',
-                l.debit, l.credit, l.client_debit, l.client_credit,
-                l.client_debit is not None or l.client_credit is not None,
-                date_short(l.date), l.document or '')
-            for l in act.lines]
-        client_debit = sum((l.client_debit or ZERO for l in act.lines), ZERO)
-        client_credit = sum((l.client_credit or ZERO for l in act.lines),
+        self.lines = [ActLinePrint(date_short(l['date']),
+                l['document'] or '', l['debit'], l['credit'],
+                l['client_debit'], l['client_credit'],
+                l['client_debit'] is not None
+                or l['client_credit'] is not None,
+                date_short(l['date']), l['document'] or '')
+            for l in lines]
+        client_debit = sum((l['client_debit'] or ZERO for l in lines), ZERO)
+        client_credit = sum((l['client_credit'] or ZERO for l in lines),
             ZERO)
         self.turnover = ActLinePrint('', 'Обороты за период', act.debit,
             act.credit, client_debit, client_credit, filled)
@@ -1292,10 +1342,12 @@ class ActReport(ConvertMixin, Report):
         "Return the ActPrint of acts, the requisites read by end date"
         pool = Pool()
         Party = pool.get('party.party')
+        Act = pool.get('ric.settlement.act')
         Signatory = pool.get('ric.billing.signatory')
         by_date = defaultdict(list)
         for act in acts:
             by_date[act.end_date].append(act)
+        lines = Act.line_values(acts)
         printed = {}
         with without_check_access():
             for date, date_acts in by_date.items():
@@ -1305,7 +1357,7 @@ class ActReport(ConvertMixin, Report):
                 signatories = Signatory.get_signatories(
                     {a.company.id for a in date_acts}, date)
                 for act in date_acts:
-                    printed[act.id] = ActPrint(act,
+                    printed[act.id] = ActPrint(act, lines[act.id],
                         requisites.get(act.company.party.id),
                         requisites.get(act.client.id),
                         signatories.get(act.company.id, {}))

@@ -1,10 +1,12 @@
 # This file is part of RIC Express.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import os
+import pathlib
 import re
 
 import polib
 
+from trytond.modules.ric_base.tests.tools import module_set
 from trytond.tests.test_tryton import ModuleTestCase, TestCase
 
 LOCALE = os.path.join(os.path.dirname(__file__), '..', 'locale')
@@ -72,9 +74,21 @@ class OverrideFileTestCase(TestCase):
                     self.assertNotIn(word, value, entry.msgctxt)
 
 
+def suite_extras():
+    """Return the other modules of the suite, as few as activate them all
+
+    ric_locale is tested on the database of the whole suite in Russian,
+    the one of the translation check (tests/test_translations.py): it is
+    built once for both."""
+    modules = pathlib.Path(__file__).resolve().parents[2]
+    names = [p.parent.name for p in modules.glob('*/tryton.cfg')]
+    return [m for m in module_set(names) if m != 'ric_locale']
+
+
 class RicLocaleTestCase(ModuleTestCase):
     "Test RIC Locale module"
     module = 'ric_locale'
+    extras = suite_extras()
     language = 'ru'
 
 
