@@ -214,6 +214,65 @@ class ClientCardTestCase(_DBTestCase):
         self.assertIn('ric_requisites', pages(sales))
         self.assertIn('relations', pages(manager))
 
+    def _user(self, login, *groups):
+        "Create a user in the groups given by their xml ids"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'login': login, 'name': login,
+                    'groups': [('add', [ModelData.get_id(*g.split('.'))
+                                for g in groups])]}])
+        return user
+
+    def _pages(self, user):
+        "The pages of the client form defined for user"
+        with Transaction().set_user(user.id):
+            arch = etree.fromstring(self._form()['arch'])
+        return [p.get('id') or p.get('name')
+            for p in arch.xpath('/form/notebook/page')]
+
+    @with_transaction()
+    def test_form_generic_pages_each_group(self):
+        "Each generic tab is defined only for the users of its groups"
+        # the pages of the modules activated in this database: accounting
+        # (account), stock (stock) and sale (sale) are not
+        group_pages = {
+            'relations': ['ric_base.group_ric_admin',
+                'ric_base.group_ric_manager', 'party.group_party_admin'],
+            'identifiers': [
+                'ric_base.group_ric_admin', 'party.group_party_admin'],
+            }
+        nobody = self._user('sales', 'ric_base.group_ric_sales')
+        others = {
+            'ric_base.group_ric_service', 'ric_base.group_ric_hotline',
+            'ric_base.group_ric_accountant', 'ric_base.group_ric_sales'}
+        seen = self._pages(nobody)
+        self.assertIn('ric_requisites', seen)
+        self.assertIn('general', seen)
+        for page, groups in group_pages.items():
+            with self.subTest(page=page):
+                self.assertNotIn(page, seen)
+            for group in groups:
+                with self.subTest(page=page, group=group):
+                    user = self._user('in %s %s' % (page, group), group)
+                    self.assertIn(page, self._pages(user))
+            for group in sorted(others):
+                with self.subTest(page=page, other=group):
+                    user = self._user('out %s %s' % (page, group), group)
+                    self.assertNotIn(page, self._pages(user))
+
+    @with_transaction()
+    def test_form_pages_by_groups_only(self):
+        """The tabs depend on the groups only: root and a user without
+        group see the same form, whichever opens it first (trytond caches
+        the view by the groups)"""
+        nobody = self._user('nobody')
+        with Transaction().set_user(0):
+            root = [p.get('id') or p.get('name') for p in etree.fromstring(
+                    self._form()['arch']).xpath('/form/notebook/page')]
+        self.assertEqual(root, self._pages(nobody))
+        self.assertNotIn('relations', root)
+
     @with_transaction()
     def test_form_definition_small(self):
         "The definition of the client form stays small"
