@@ -66,16 +66,35 @@ else:
 _BUILDING = {}
 
 
+#: seconds a worker waits for another to build a database before it
+#: builds it itself
+_BUILD_WAIT = 20 * 60
+
+
 def _lock_building(name):
     """Wait while another worker builds the database of name, then take
     the right to build it; return False if this worker already has it"""
     if name in _BUILDING:
         return False
+    # a worker builds one database at a time: the lock of another one is
+    # left by an activation that failed
+    for other in list(_BUILDING):
+        _unlock_building(other)
     os.makedirs(_LOCK_DIR, exist_ok=True)
     path = os.path.join(_LOCK_DIR, '%s.lock' % hashlib.sha1(
             name.encode('utf-8')).hexdigest()[:20])
     descriptor = os.open(path, os.O_CREAT | os.O_RDWR)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    end = time.monotonic() + _BUILD_WAIT
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > end:
+                # the other worker hangs: build it here all the same
+                os.close(descriptor)
+                return True
+            time.sleep(0.5)
     _BUILDING[name] = descriptor
     return True
 
