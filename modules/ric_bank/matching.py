@@ -286,7 +286,7 @@ class Matcher:
         invoice_ids = set()
         for sub in grouped_slice(party_ids, in_max() // 2):
             sub = list(sub)
-            invoice_ids.update(map(int, Invoice.search([
+            invoice_ids.update(search_ids(Invoice, [
                         ('company', '=', self.company.id),
                         ('type', '=', 'out'),
                         ('state', '=', 'posted'),
@@ -294,7 +294,7 @@ class Matcher:
                             ('party', 'in', sub),
                             ('ric_client', 'in', sub),
                             ],
-                        ])))
+                        ]))
         invoices = sorted(browse_slices(Invoice, sorted(invoice_ids)),
             key=lambda i: (i.invoice_date, i.number or '', i.id))
         self.due = {i.id: i.amount_to_pay for i in invoices}
@@ -553,7 +553,8 @@ class Origin(metaclass=PoolMeta):
         Match = pool.get('ric.bank.match')
         result = {n: {o.id: None for o in origins} for n in names}
         for sub in grouped_slice([o.id for o in origins], in_max()):
-            for match in Match.search([('origin', 'in', list(sub))]):
+            for match in browse_slices(Match, search_ids(Match, [
+                            ('origin', 'in', list(sub))])):
                 origin = match.origin.id
                 for name in names:
                     if name == 'ric_match':
@@ -664,7 +665,8 @@ class Statement(metaclass=PoolMeta):
         statements = [s for s in statements if s.state == 'draft']
         origins = []
         for sub in grouped_slice([s.id for s in statements], in_max()):
-            origins.extend(Origin.search([
+            # ids: a search instantiates all its records at once
+            origins.extend(search_ids(Origin, [
                         ('statement', 'in', list(sub)),
                         ('amount', '>', 0),
                         ('lines', '=', None),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, Unique, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.modules.ric_base.batch import in_max
+from trytond.modules.ric_base.batch import in_max, search_ids
 from trytond.tools import grouped_slice
 
 from . import clientbank
@@ -168,9 +168,10 @@ class StatementImport(metaclass=PoolMeta):
             for i in account_identities(a)}
         known = set()
         for sub in grouped_slice(sorted(identities), in_max()):
-            known.update(o.ric_identity for o in Origin.search([
-                        ('ric_identity', 'in', list(sub)),
-                        ]))
+            known.update(o['ric_identity'] for o in Origin.read(
+                    search_ids(Origin, [
+                            ('ric_identity', 'in', list(sub)),
+                            ]), ['ric_identity']))
         parties = self.clientbank_parties(exchange)
         statements = []
         for account in exchange.accounts:
