@@ -59,8 +59,12 @@ if _cache_root and not _cache_root.startswith('postgresql://'):
         _cache_root, digest.hexdigest()[:16])
     _LOCK_DIR = os.environ['DB_CACHE']
 else:
+    # shared by the workers of a run: RIC_TEST_RUN, else the run id that
+    # pytest-xdist gives all its workers
     _LOCK_DIR = os.path.join(
-        tempfile.gettempdir(), 'ric-db-cache-locks', _run)
+        tempfile.gettempdir(), 'ric-db-cache-locks',
+        os.environ.get('RIC_TEST_RUN')
+        or os.environ.get('PYTEST_XDIST_TESTRUNUID') or _run)
 
 #: the lock files of the databases this worker is building, by cache name
 _BUILDING = {}
@@ -76,10 +80,7 @@ def _lock_building(name):
     the right to build it; return False if this worker already has it"""
     if name in _BUILDING:
         return False
-    # a worker builds one database at a time: the lock of another one is
-    # left by an activation that failed
-    for other in list(_BUILDING):
-        _unlock_building(other)
+    _release_others(name)
     os.makedirs(_LOCK_DIR, exist_ok=True)
     path = os.path.join(_LOCK_DIR, '%s.lock' % hashlib.sha1(
             name.encode('utf-8')).hexdigest()[:20])
@@ -97,6 +98,15 @@ def _lock_building(name):
             time.sleep(0.5)
     _BUILDING[name] = descriptor
     return True
+
+
+def _release_others(name):
+    """Release the locks of the databases other than name: a worker builds
+    one database at a time, so such a lock is left by an activation that
+    failed"""
+    for other in list(_BUILDING):
+        if other != name:
+            _unlock_building(other)
 
 
 def _unlock_building(name):
@@ -123,8 +133,12 @@ def _share_db_cache():
     original_backup = test_tryton.backup_db_cache
 
     def restore_db_cache(name):
+        _release_others(name)
         if original_restore(name):
             return True
+        if not test_tryton.DB_CACHE:
+            # no cache: nothing to share, each worker builds its own
+            return False
         if _lock_building(name) and original_restore(name):
             # built by another worker while this one waited
             _unlock_building(name)

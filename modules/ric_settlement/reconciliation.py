@@ -1167,18 +1167,20 @@ class ActReturn(Wizard):
         act = self.record
         client = act.client_closing_balance
         lines = Act.line_values([act])[act.id]
-        filled = [l for l in lines if l['client_debit'] is not None
-            or l['client_credit'] is not None]
+
+        def filled(line):
+            return (line['client_debit'] is not None
+                or line['client_credit'] is not None)
         differences = [(l['debit'] or ZERO) - (l['credit'] or ZERO)
             - ((l['client_credit'] or ZERO) - (l['client_debit'] or ZERO))
-            for l in filled]
+            for l in lines if filled(l)]
         if client is None and differences:
             client = (act.opening_balance or ZERO) + sum(
                 ((l['client_credit'] or ZERO) - (l['client_debit'] or ZERO)
                     for l in lines), ZERO)
             # a line without the client's figures is agreed
             client += sum(((l['debit'] or ZERO) - (l['credit'] or ZERO)
-                    for l in lines if l not in filled), ZERO)
+                    for l in lines if not filled(l)), ZERO)
         discrepancies = bool(any(differences) or (client is not None
                 and client != act.closing_balance) or act.discrepancy_note)
         return {

@@ -137,13 +137,21 @@ def restart_on_lock(test):
     a BaseException, which it does not catch, and is raised again as it
     was for ``with_transaction``."""
     inner = test.hypothesis.inner_test
+    failed = []
 
     @functools.wraps(inner)
     def carried(*args, **kwargs):
         try:
             return inner(*args, **kwargs)
         except TransactionError as error:
+            if failed:
+                # an example failed: a restart would lose it (another
+                # seed), hypothesis reports both errors instead
+                raise
             raise _Restart(error) from error
+        except Exception:
+            failed.append(True)
+            raise
     test.hypothesis.inner_test = carried
 
     @functools.wraps(test)

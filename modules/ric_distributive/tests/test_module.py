@@ -4,7 +4,7 @@ import datetime as dt
 import os
 import string
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from trytond.modules.ric_base.tests.tools import ListViewTestMixin
@@ -63,6 +63,16 @@ class RegistrationFormatMixin:
         "Generated files parse back into the same rows"
         fmt = CsvFormat()
         data = fmt.generate(rows, encoding=encoding)
+        if encoding == 'cp1251':
+            # valid UTF-8 is read as UTF-8 (regformat.decode): a Windows-1251
+            # text whose bytes all happen to be UTF-8 («В¤», «ПЁ»…) is not
+            # the encoding's round trip
+            try:
+                data.decode('utf-8')
+            except UnicodeDecodeError:
+                pass
+            else:
+                assume(data.isascii())
         self.assertEqual(fmt.parse(data, 'x.csv'), rows)
 
     def test_sample_file(self):
