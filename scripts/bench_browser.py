@@ -93,7 +93,7 @@ def open_clients(page):
     settle(page)
 
 
-ROWS = '#tabcontent > .tab-pane.active table tbody tr'
+ROWS = '#tabcontent > .tab-pane.active table tbody tr:not(.more-row)'
 
 
 def open_card(page, index):
