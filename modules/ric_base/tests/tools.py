@@ -187,6 +187,39 @@ class ModuleDBTestCase(TestCase):
         drop_db()
 
 
+class ReportActionsTestMixin:
+    """Each report action of the module (``report_actions``: [(model, xml
+    id)]) opens a list and, one click away, a graph, with a context model
+    (``report_context`` when they share one)"""
+    report_actions = []
+    report_context = None
+
+    @with_transaction()
+    def test_report_actions_list_and_graph(self):
+        "Each report action opens a list and, one click away, a graph"
+        from trytond.pool import Pool
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActWindow = pool.get('ir.action.act_window')
+        for model, xml_id in self.report_actions:
+            action = ActWindow(ModelData.get_id(self.module, xml_id))
+            self.assertEqual(action.res_model, model, xml_id)
+            if self.report_context:
+                self.assertEqual(
+                    action.context_model, self.report_context, xml_id)
+            else:
+                self.assertTrue(action.context_model, xml_id)
+            views = [v.view for v in action.act_window_views]
+            self.assertEqual([v.type for v in views], ['tree', 'graph'],
+                xml_id)
+            Report = pool.get(model)
+            for view in views:
+                self.assertEqual(view.model, model, xml_id)
+                arch = Report.fields_view_get(
+                    view_id=view.id, view_type=view.type)
+                self.assertTrue(arch['fields'], (xml_id, view.type))
+
+
 #: the widgets the web client 8.0 can draw as a list column
 #: (Sao.View.TreeXMLViewParser.WIDGETS): a field of another type, a
 #: date-time above all, must name one (``widget="date"``/``"time"``)

@@ -7,7 +7,8 @@ import datetime as dt
 
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
-from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
+from trytond.modules.ric_base.tests.tools import (
+    ModuleDBTestCase, ReportActionsTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -31,9 +32,12 @@ def _month_start(date, offset=0):
     return dt.date(month // 12, month % 12 + 1, 1)
 
 
-class DistributiveReportsOpenTestCase(ModuleDBTestCase):
+class DistributiveReportsOpenTestCase(
+        ReportActionsTestMixin, ModuleDBTestCase):
     "Test the distributive reports open on data"
     module = 'ric_distributive'
+    report_actions = REPORTS
+    report_context = CONTEXT
 
     _catalogue = test_spine.DistributiveSpineTestCase._catalogue
     _parties = test_spine.DistributiveSpineTestCase._parties
@@ -142,23 +146,3 @@ class DistributiveReportsOpenTestCase(ModuleDBTestCase):
                 rows = Report.search([])
                 self.assertEqual(sorted((r.date, r.count) for r in rows),
                     [(last_month, 1), (today, 2)])
-
-    @with_transaction()
-    def test_report_actions_list_and_graph(self):
-        "Each report action opens a list and, one click away, a graph"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        ActWindow = pool.get('ir.action.act_window')
-        for model, xml_id in REPORTS:
-            action = ActWindow(ModelData.get_id('ric_distributive', xml_id))
-            self.assertEqual(action.res_model, model, xml_id)
-            self.assertEqual(action.context_model, CONTEXT, xml_id)
-            views = [v.view for v in action.act_window_views]
-            self.assertEqual([v.type for v in views], ['tree', 'graph'],
-                xml_id)
-            Report = pool.get(model)
-            for view in views:
-                self.assertEqual(view.model, model, xml_id)
-                arch = Report.fields_view_get(
-                    view_id=view.id, view_type=view.type)
-                self.assertTrue(arch['fields'], (xml_id, view.type))

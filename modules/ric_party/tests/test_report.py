@@ -42,6 +42,13 @@ def _words(text):
 
 
 def _pdf_text(path):
+    "Return the text of the PDF at path, or of the PDF data (bytes)"
+    if isinstance(path, bytes):
+        with tempfile.TemporaryDirectory() as directory:
+            name = os.path.join(directory, 'printed.pdf')
+            with open(name, 'wb') as file:
+                file.write(path)
+            return _pdf_text(name)
     if PDFTOTEXT:
         return subprocess.run([PDFTOTEXT, '-layout', path, '-'],
             check=True, capture_output=True, timeout=60).stdout.decode()
@@ -124,11 +131,7 @@ class ClientCardTestCase(_DBTestCase):
                 "installed to read the PDF")
         extension, data = self._render()
         self.assertEqual(extension, 'pdf')
-        with tempfile.TemporaryDirectory() as directory:
-            path = os.path.join(directory, 'card.pdf')
-            with open(path, 'wb') as file:
-                file.write(data)
-            self._check(_pdf_text(path), 'PDF')
+        self._check(_pdf_text(data), 'PDF')
 
     @with_transaction()
     def test_card_docx(self):

@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ric_base.tests.tools import ModuleDBTestCase
+from trytond.modules.ric_base.tests.tools import (
+    ModuleDBTestCase, ReportActionsTestMixin)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -36,9 +37,10 @@ def _defaults(context_model):
     return Context.default_get(list(Context._fields), with_rec_name=False)
 
 
-class PriceListReportsOpenTestCase(ModuleDBTestCase):
+class PriceListReportsOpenTestCase(ReportActionsTestMixin, ModuleDBTestCase):
     "Test the price-list reports open on data"
     module = 'ric_price_list'
+    report_actions = REPORTS
 
     _catalogue = test_module.RicPriceListTestCase._catalogue
     _price_list = test_module.RicPriceListTestCase._price_list
@@ -205,23 +207,3 @@ class PriceListReportsOpenTestCase(ModuleDBTestCase):
                 row, = Coefficient.search([])
                 self.assertEqual(row.billed_amount, D('16900.00'))
                 self.assertEqual(row.list_amount, D('18000.00'))
-
-    @with_transaction()
-    def test_report_actions_list_and_graph(self):
-        "Each report action opens a list and, one click away, a graph"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        ActWindow = pool.get('ir.action.act_window')
-        for model, xml_id in REPORTS:
-            action = ActWindow(ModelData.get_id('ric_price_list', xml_id))
-            self.assertEqual(action.res_model, model, xml_id)
-            self.assertTrue(action.context_model, xml_id)
-            views = [v.view for v in action.act_window_views]
-            self.assertEqual([v.type for v in views], ['tree', 'graph'],
-                xml_id)
-            Report = pool.get(model)
-            for view in views:
-                self.assertEqual(view.model, model, xml_id)
-                arch = Report.fields_view_get(
-                    view_id=view.id, view_type=view.type)
-                self.assertTrue(arch['fields'], (xml_id, view.type))
