@@ -114,16 +114,6 @@ def party_balance(company, parties):
     return result
 
 
-def lock_tables():
-    """Lock the tables the postings lock row by row: the test transaction
-    starts again once here, not at every example of hypothesis"""
-    pool = Pool()
-    for name in ['ric.settlement.offset', 'ric.settlement.writeoff',
-            'account.move.line', 'ric.settlement.configuration.company',
-            'account.journal.period', 'ir.sequence', 'ir.sequence.strict']:
-        pool.get(name).lock()
-
-
 def setup_offset():
     "Return the company, the client X with an invoice, the supplier Y"
     pool = Pool()
@@ -308,7 +298,6 @@ class OffsetTestCase(ModuleDBTestCase):
                     claim.id: claim_amount - amount,
                     debt.id: debt_amount - amount})
         with set_company(company):
-            lock_tables()
             check()
 
     @with_transaction()

@@ -233,8 +233,6 @@ class WriteOffTestCase(ModuleDBTestCase):
             self.assertEqual(sum(l.credit for l in move.lines), expected)
             self.assertEqual(WriteOff.hopeless_lines(company, LATE), {})
         with set_company(company):
-            from .test_offset import lock_tables
-            lock_tables()
             # the first old invoice written off first
             writeoff = WriteOff.create_hopeless(company, LATE, REASON)
             WriteOff.approve([writeoff])
