@@ -130,6 +130,46 @@ def test_english_words():
     assert english_words(['Network Type: NET3']) == {'Network', 'Type'}
 
 
+#: a list as sao draws it: a header table, the rows in another, a style
+#: sheet that keeps the cells visible, a tool-tip on each cell
+SYNTHETIC_LIST = """<!DOCTYPE html><html><head><title>RIC Express</title>
+<style>td { visibility: visible !important; }</style></head><body>
+<ul id="tablist"><li class="active">Источники клиентов</li></ul>
+<div id="tabcontent"><div class="tab-pane active">
+<table><thead><tr><th></th><th style="width:300px">Наименование</th>
+<th style="width:200px">Код</th></tr></thead></table>
+<table><tbody>
+<tr><td></td><td style="width:300px"><div title="Росстат">Росстат</div></td>
+<td style="width:200px"><div title="rosstat">rosstat</div></td></tr>
+<tr><td></td><td style="width:300px"><div title="Website">Website</div></td>
+<td style="width:200px"><div title="website">website</div></td></tr>
+</tbody></table></div></div></body></html>"""
+
+
+def test_screen_text_code_columns():
+    """The text of a screen leaves out the cells of a code column, even
+    where the style sheet keeps them visible, and puts them back"""
+    jquery = os.path.join(
+        SAO_ROOT, 'node_modules', 'jquery', 'dist', 'jquery.min.js')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu'])
+        try:
+            page = browser.new_page()
+            page.set_content(SYNTHETIC_LIST)
+            page.add_script_tag(path=jquery)
+            texts = page.evaluate(SCREEN_TEXT, CODE_COLUMNS)
+            shown = page.evaluate("() => document.body.innerText")
+        finally:
+            browser.close()
+    # the English name is caught, the codes are not read
+    assert english_words(texts) == {'Website'}
+    assert 'Росстат' in ' '.join(texts)
+    # the code cells are drawn again after the check
+    assert 'rosstat' in shown and 'website' in shown
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
@@ -296,8 +336,11 @@ SCREEN_TEXT = """CODE_COLUMNS => {
     const pane = jQuery('#tabcontent > .tab-pane.active')[0];
     if (visible(pane)) {
         // the cells of the columns of codes, numbers and formulas hold keys,
-        // not words: hidden while the text is read (innerText skips them)
-        const hidden = [];
+        // not words: their text is blanked while the text is read and put
+        // back at once (sao's style sheet keeps the cells of a list
+        // visible, so a style cannot take them out of innerText)
+        const blanked = [];
+        const codeCells = new Set();
         // a cell belongs to the column whose header it stands under (the
         // header and the rows may be drawn in different tables, and the
         // rows hold more cells than the header: selection, drag handle)
@@ -308,23 +351,31 @@ SCREEN_TEXT = """CODE_COLUMNS => {
             for (const cell of pane.querySelectorAll('td')) {
                 const box = cell.getBoundingClientRect();
                 const middle = (box.left + box.right) / 2;
-                if (columns.some(c => c.left <= middle && middle <= c.right)
-                        && cell.style.visibility !== 'hidden') {
-                    cell.style.visibility = 'hidden';
-                    hidden.push(cell);
+                if (columns.some(c => c.left <= middle && middle <= c.right)) {
+                    codeCells.add(cell);
+                    const walker = document.createTreeWalker(
+                        cell, NodeFilter.SHOW_TEXT);
+                    while (walker.nextNode()) {
+                        blanked.push([walker.currentNode,
+                            walker.currentNode.data]);
+                        walker.currentNode.data = '';
+                    }
                 }
             }
         }
-        texts.push(pane.innerText);
+        try {
+            texts.push(pane.innerText);
+        } finally {
+            for (const [node, data] of blanked) {
+                node.data = data;
+            }
+        }
         // column headers and tool-tips of the buttons (not of the keys)
         for (const e of pane.querySelectorAll('[title]')) {
-            if (visible(e)
+            if (visible(e) && !codeCells.has(e.closest('td'))
                     && getComputedStyle(e).visibility !== 'hidden') {
                 texts.push(e.getAttribute('title'));
             }
-        }
-        for (const cell of hidden) {
-            cell.style.visibility = '';
         }
     }
     for (const modal of document.querySelectorAll('.modal')) {

@@ -694,6 +694,20 @@ class Invoice(metaclass=PoolMeta):
         return super().copy(invoices, default=default)
 
 
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    ric_billing_documents = fields.One2Many('ric.billing.document', 'client',
+        "Billing Documents", readonly=True,
+        help="The primary documents issued for the client: acts, invoices, "
+        "universal transfer documents.")
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('ric_billing_documents')
+        return super().copy(parties, default=default)
+
+
 class DocumentReturnStart(ModelView):
     "Return Documents"
     __name__ = 'ric.billing.document.return.start'

@@ -298,7 +298,7 @@ class Party(metaclass=PoolMeta):
             ('/form/notebook/page[@id="%s"]' % page, 'states', {
                     'invisible': ~Eval('is_client'),
                     })
-            for page in ['ric_client', 'ric_segments']] + [
+            for page in ['ric_client', 'ric_segments', 'ric_documents']] + [
             ('/form/notebook/page[@name="%s"]' % page, 'states', {
                     'invisible': ~Eval('is_client'),
                     })

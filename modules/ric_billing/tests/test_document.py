@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from trytond import backend
 from trytond.exceptions import UserError
@@ -84,8 +85,6 @@ class _InvoiceMixin:
     "Create a company with the Russian chart, a fiscal year and invoices"
 
     def _company(self, name="РИЦ", currency=None, year=2026):
-        pool = Pool()
-        FiscalYear = pool.get('account.fiscalyear')
         if currency is None:
             currency = create_currency('RUB')
         company = create_company(name, currency=currency)
@@ -177,6 +176,11 @@ class DocumentTestCase(_InvoiceMixin, ModuleDBTestCase):
                 self.assertEqual(
                     sorted(d.id for d in result[invoice.id]),
                     sorted(d.id for d in invoice.ric_documents))
+            # the client card lists the client's documents
+            self.assertEqual(
+                sorted(d.id for d in clients[0].ric_billing_documents),
+                sorted(d.id for d in result[invoices[0].id]))
+            self.assertEqual(clients[2].ric_billing_documents, ())
             act = [d for d in documents if d.type.code == 'act'][0]
             self.assertEqual(act.planned_return_date, D(2026, 3, 31))
             self.assertEqual(act.date, D(2026, 3, 5))
@@ -199,6 +203,28 @@ class DocumentTestCase(_InvoiceMixin, ModuleDBTestCase):
             new = Document.issue([later] + invoices)[later.id]
             self.assertEqual(sorted(d.number for d in new), ['3', '3', '3'])
             self.assertEqual(Document.search([], count=True), 9)
+
+    @with_transaction()
+    def test_client_card(self):
+        """The client card shows the billing documents on its page
+        «Documents», without the client column"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Document = pool.get('ric.billing.document')
+        ModelData = pool.get('ir.model.data')
+        view = Party.fields_view_get(view_type='form')
+        arch = etree.fromstring(view['arch'])
+        page, = arch.xpath('//page[@id="ric_documents"]')
+        field, = page.xpath('field[@name="ric_billing_documents"]')
+        list_id = field.get('view_ids').split(',')[0]
+        if not list_id.isdigit():
+            list_id = ModelData.get_id(*list_id.split('.'))
+        columns = etree.fromstring(Document.fields_view_get(
+                int(list_id), view_type='tree')['arch']).xpath(
+            '//field/@name')
+        self.assertNotIn('client', columns)
+        self.assertIn('party', columns)
+        self.assertIn('number', columns)
 
     @with_transaction()
     def test_database_refuses_twice(self):

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.account_invoice.tests.test_module import (
@@ -178,12 +179,13 @@ class ReconciliationTestCase(ModuleDBTestCase):
 
     @with_transaction()
     def test_client_card(self):
-        "The client card shows the page of its acts"
+        "The client card shows its acts on the page of its documents"
         pool = Pool()
         Party = pool.get('party.party')
-        arch = Party.fields_view_get(view_type='form')['arch']
-        self.assertIn('id="ric_acts"', arch)
-        self.assertIn('name="ric_acts"', arch)
+        arch = etree.fromstring(
+            Party.fields_view_get(view_type='form')['arch'])
+        page, = arch.xpath('//page[@id="ric_documents"]')
+        self.assertIn('ric_acts', page.xpath('field/@name'))
 
     @with_transaction()
     def test_balances(self):
