@@ -29,6 +29,35 @@ def suite_modules():
         for p in glob.glob(os.path.join(ROOT, 'modules', '*', 'tryton.cfg')))
 
 
+def finish_database(config, database, languages=('ru',), password='admin',
+        email='admin@ric.example'):
+    """Finish a database whose modules are activated (a copy of the test
+    database of the whole suite): the administrator's password and e-mail,
+    the configuration steps done, the PostgreSQL extensions, the language"""
+    from trytond import config as trytond_config
+    trytond_config.update_etc(config)
+    from trytond import backend
+    if backend.name == 'postgresql':
+        _create_extensions(database)
+    close_configuration_steps(database, CREATION_STEPS)
+    set_administrator(database, password, email)
+    if 'ru' in languages:
+        russian_database(database, "Администратор")
+
+
+def set_administrator(database, password, email):
+    "Set the password and the e-mail of the administrator (admin)"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0) as transaction:
+        User = Pool(database).get('res.user')
+        User.write(User.search([('login', '=', 'admin')]), {
+                'password': password,
+                'email': email,
+                })
+        transaction.commit()
+
+
 def create_database(config, database, languages=('ru',), password='admin',
         email='admin@ric.example'):
     admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
@@ -155,8 +184,16 @@ def main():
     parser.add_argument('-d', '--database', required=True)
     parser.add_argument('-l', '--language', nargs='+', default=['ru'])
     parser.add_argument('--password', default='admin')
+    parser.add_argument('--prepared', action='store_true',
+        help="the database exists with the modules activated (a copy of "
+        "a test database): only finish it")
     args = parser.parse_args()
-    create_database(args.config, args.database, args.language, args.password)
+    if args.prepared:
+        finish_database(
+            args.config, args.database, args.language, args.password)
+    else:
+        create_database(
+            args.config, args.database, args.language, args.password)
 
 
 if __name__ == '__main__':

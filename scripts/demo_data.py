@@ -16,6 +16,7 @@ import importlib.util
 import os
 import random
 import sys
+import time
 import types
 from decimal import Decimal
 
@@ -318,8 +319,10 @@ def main(argv=None):
             'ric_demo_' + module, path)
         demo = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(demo)
-        print('demo data: %s' % module, file=sys.stderr)
+        start = time.monotonic()
         demo.create(ctx)
+        print('demo data: %s (%.0f s)' % (module, time.monotonic() - start),
+            file=sys.stderr)
     return 0
 
 

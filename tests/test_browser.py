@@ -224,6 +224,47 @@ def wait_ready(url, database, process, log, timeout=300):
             timeout, log))
 
 
+def copy_suite_database(database, workdir):
+    """Copy the test database of the whole suite in Russian (the one of
+    tests/test_translations.py, built once per run and cached: its modules
+    take minutes to activate) to database; False without a cache
+
+    The database of the test cache is restored, or built and cached, by
+    trytond's activate_module (shared with the other workers by the root
+    conftest), then copied: the SQLite file, or a PostgreSQL database made
+    from its template."""
+    from trytond.tests import test_tryton
+    if not test_tryton.DB_CACHE or os.environ.get('RIC_BROWSER_CREATE'):
+        return False
+    from trytond.modules.ric_locale.tests.test_module import suite_extras
+    modules = ['ric_locale'] + suite_extras()
+    test_tryton.drop_db()
+    test_tryton.activate_module(modules, lang='ru')
+    test_tryton.drop_db()
+    cache = test_tryton._db_cache_file(
+        test_tryton.DB_CACHE, '-'.join(modules) + '--ru')
+    if BACKEND == 'sqlite':
+        if not os.path.exists(cache):
+            return False
+        shutil.copyfile(cache, os.path.join(workdir, database + '.sqlite'))
+        return True
+    import psycopg
+    template = cache[len(test_tryton.DB_CACHE) + 1:]
+    with psycopg.connect(URI + 'postgres', autocommit=True) as connection:
+        for attempt in range(10):
+            try:
+                connection.execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (
+                        database, template))
+                return True
+            except psycopg.errors.ObjectInUse:
+                # another worker restores its test database from the
+                # template at this moment
+                time.sleep(2)
+            except psycopg.errors.InvalidCatalogName:
+                return False  # the cache was not saved
+    return False
+
+
 @pytest.fixture(scope='module')
 def server():
     if os.environ.get('RIC_BROWSER_SERVER'):
@@ -248,17 +289,21 @@ def server():
             '--no-database-list'],
         check=True, env=env)
     started = time.monotonic()
+    prepared = copy_suite_database(database, workdir)
     subprocess.run([sys.executable,
             os.path.join(SCRIPTS, 'create_database.py'),
             '-c', config, '-d', database, '-l', 'ru',
-            '--password', ADMIN_PASSWORD],
+            '--password', ADMIN_PASSWORD]
+        + (['--prepared'] if prepared else []),
         check=True, env=env, stdout=subprocess.DEVNULL)
+    built = time.monotonic()
     subprocess.run([sys.executable, os.path.join(SCRIPTS, 'demo_data.py'),
             '-c', config, '-d', database,
             '--scale', os.environ.get('RIC_BROWSER_SCALE', '1')],
         check=True, env=env)
-    print('browser test database (%s): %.0f s' % (
-            BACKEND, time.monotonic() - started))
+    print('browser test database (%s): %s in %.0f s, demo data %.0f s' % (
+            BACKEND, 'copied from the test cache' if prepared else 'created',
+            built - started, time.monotonic() - built))
     log = open(os.path.join(workdir, 'trytond.log'), 'w')
     process = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), 'trytond'),
@@ -526,7 +571,7 @@ class RoleSession:
                     return True
             else:
                 calm = 0
-            self.page.wait_for_timeout(120)
+            self.page.wait_for_timeout(80)
         return False
 
     def open_menu(self, menu, check_english=True):
@@ -547,7 +592,7 @@ class RoleSession:
                 Sao.Action.exec_keyword('tree_open', {
                     'model': 'ir.ui.menu', 'id': id}, null, false);
             }""", menu['id'])
-        page.wait_for_timeout(150)
+        page.wait_for_timeout(80)
         if not self.settle():
             if page.evaluate("() => jQuery('#processing').is(':visible')"):
                 problems.append('still «Обработка» after %ss' % SCREEN_TIMEOUT)
@@ -560,7 +605,7 @@ class RoleSession:
             self.take_events()
             return problems
         # a list fills its rows and a graph draws after the last answer
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(120)
         shown = page.evaluate(
             """() => Sao.Tab.tabs.length
                 + jQuery('.modal:visible').length""")
@@ -572,8 +617,9 @@ class RoleSession:
             if words:
                 problems.append('English: %s' % ', '.join(sorted(words)))
         name = re.sub(r'[^\w]+', '_', menu['complete_name'])[:80]
-        page.screenshot(path=os.path.join(
-                self.screenshots, '%s-%s-%s.png' % (
+        # JPEG: a third of the time of a PNG, enough to see the screen
+        page.screenshot(type='jpeg', quality=70, path=os.path.join(
+                self.screenshots, '%s-%s-%s.jpg' % (
                     self.login, menu['id'], name)))
         problems += self.take_events()
         page.evaluate(CLOSE_ALL)
@@ -667,6 +713,12 @@ def test_role_menus_one_entry_each(server):
     assert 'РИЦ / Дистрибутивы / Дистрибутивы' in seen['accountant']
 
 
+#: the pages of the client card a manager sees first, in their order
+CARD_PAGES = ['Клиент', 'Реквизиты и банк', 'Контакты', 'Ответственные',
+    'Дистрибутивы', 'Сегменты и готовность', 'Ключевые события',
+    'Документы']
+
+
 def test_client_found_by_search_one_tab(browser, server):
     """A client found by search in «Клиенты» and double-clicked opens in
     the same tab: no second tab «Контрагент» on the list of the search"""
@@ -706,6 +758,13 @@ def test_client_found_by_search_one_tab(browser, server):
             tabs = page.evaluate("""() => Sao.Tab.tabs.map(
                 t => t.screen.current_view.view_type)""")
             assert tabs == ['form'], (fragment, tabs)
+            # the card: its pages in the order the staff work, in Russian
+            pages = page.evaluate("""() => jQuery(
+                '#tabcontent > .tab-pane.active .nav-tabs > li:visible > a')
+                .toArray().map(a => a.innerText.trim())""")
+            assert pages[:len(CARD_PAGES)] == CARD_PAGES, pages
+            words = english_words(page.evaluate(SCREEN_TEXT, CODE_COLUMNS))
+            assert not words, (fragment, words)
             page.evaluate("""() => Sao.Tab.tabs.get_current()
                 .screen.switch_view('tree')""")
             assert session.settle()
@@ -723,6 +782,7 @@ def test_role_menus(browser, server, role):
     started = time.monotonic()
     session = RoleSession(browser, server, role, screenshots)
     failures = []
+    timings = []
     try:
         failures += ['%s: %s' % (role, p) for p in session.log_in()]
         menus = session.menus()
@@ -733,15 +793,19 @@ def test_role_menus(browser, server, role):
                 continue
             OPENED[menu['id']] = role
             opened += 1
+            start = time.monotonic()
             problems = session.open_menu(menu, check_english=not any(
                     menu['complete_name'].startswith(p)
                     for p in EXEMPT_MENUS))
+            timings.append((time.monotonic() - start, menu['complete_name']))
             failures += ['%s: %s: %s' % (role, menu['complete_name'], p)
                 for p in problems]
     finally:
         session.close()
-    print('browser %s (%s): %s entries seen, %s opened in %.0f s' % (
-            role, BACKEND, len(menus), opened, time.monotonic() - started))
+    print('browser %s (%s): %s entries seen, %s opened in %.0f s; '
+        'slowest: %s' % (role, BACKEND, len(menus), opened,
+            time.monotonic() - started, ', '.join('%s %.1f s' % (n, t)
+                for t, n in sorted(timings, reverse=True)[:5])))
     with open(os.path.join(screenshots, 'problems.txt'), 'a') as fp:
         fp.write(''.join(f + '\n' for f in failures))
     if failures:
