@@ -25,12 +25,13 @@ from dateutil.relativedelta import relativedelta
 from sql import Literal, Null, Union, Window
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce, Greatest, Least
-from sql.functions import DateTrunc, Function, RowNumber
+from sql.functions import DateTrunc, Function, Round, RowNumber
+from sql.operators import Exists
 
 from trytond import backend
-from trytond.model import ModelSQL, ModelView, fields
+from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.ric_base.batch import in_max
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import PYSONEncoder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -80,6 +81,25 @@ def days_between(end, start):
     if backend.name == 'sqlite':
         return JulianDay(end) - JulianDay(start)
     return end - start
+
+
+class MoveLine(metaclass=PoolMeta):
+    __name__ = 'account.move.line'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        table = cls.__table__()
+        # the debts without maturity date: the only lines that the ageing
+        # joins to their move (for its date, their due date), found
+        # without reading all the lines of the ledger
+        cls._sql_indexes.add(
+            Index(table,
+                (table.account, Index.Range()),
+                (table.party, Index.Range()),
+                where=(table.maturity_date == Null)
+                & ((table.debit - table.credit) > 0)
+                & (table.party != Null)))
 
 
 class AnalyticsContext(ModelView):
@@ -234,81 +254,157 @@ class AnalyticsMixin:
         return from_.select(*columns, where=condition, group_by=group_by)
 
     @classmethod
-    def _fifo_query(cls, accounts, date, party_where=None):
-        """Return the query of the debts of the ledger as of date with
-        their unpaid part: company, party, due, amount (of the lines due
-        that day) and remaining
+    def _company_column(cls, accounts, column):
+        """Return the SQL expression of the company of the account column:
+        accounts maps each account to its company, so that no join to
+        account.account is needed (a literal for one company)"""
+        companies = {}
+        for account, company in sorted(accounts.items()):
+            companies.setdefault(company, []).append(account)
+        if len(companies) <= 1:
+            return Literal(next(iter(companies), -1))
+        *others, (last, _) = sorted(companies.items())
+        return Case(*((column.in_(a), Literal(c)) for c, a in others),
+            else_=Literal(last))
+
+    @classmethod
+    def _fifo_query(cls, accounts, date, limits, party_where=None):
+        """Return the query of the ledger as of date by company and party
+        and the function of the unpaid part of its debts
+
+        The query has company, party, balance, debts (their sum) and
+        before_<i>: the sum of the debts due before limits[i].
 
         A debt is a line of a receivable account (not the advance account)
         with more debit than credit; every other line is a credit (a debit
         of the advance account, its offset or refund, is a negative
-        credit).  The credits of a party pay FIFO its debts by due date
-        then id: the unpaid part of a debt is max(0, min(debt, cumulated
-        debts - credits)), computed with two window sums over the sums of
-        the days (party and due date), no correlated subquery."""
+        credit).  The credits of a party pay FIFO its debts by due date:
+        of the debts due before a date (a prefix of that order),
+        unpaid(prefix) = max(0, prefix - credits) are left unpaid, and the
+        unpaid part of the debts due between two dates is the difference
+        of the unpaid parts of their prefixes (None: the empty prefix).
+        So one GROUP BY of the lines gives the ageing: no window over the
+        debts sorted by due date, which sorted a million rows on disk.
+
+        The date of the move is read only for the debts without maturity
+        date (it is their due date); of the other lines, those of a move
+        dated after date are excluded by an anti-join with the moves
+        dated after date (few or none for a recent date): a hash join of
+        the lines with all the moves spilled to disk with the default
+        work_mem."""
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
-        Account = pool.get('account.account')
         line = Line.__table__()
         move = Move.__table__()
-        account = Account.__table__()
+        later = Move.__table__()
         advances = cls._advance_accounts(accounts)
+        company = cls._company_column(accounts, line.account)
         where = (line.account.in_(list(accounts) or [-1])
-            & (line.state != 'draft') & (line.party != Null)
-            & (move.date <= date))
+            & (line.state != 'draft') & (line.party != Null))
         if party_where is not None:
             where &= party_where(line.party)
         amount = line.debit - line.credit
+        # the difference, not the columns: SQLite stores the numerics as
+        # text, compared as such to a number
         is_debt = amount > 0
         if advances:
             is_debt &= ~line.account.in_(list(advances))
-        debt = Case((is_debt, amount), else_=Literal(0))
-        due = Coalesce(line.maturity_date, move.date)
-        # the lines of a party due the same day are summed first: the
-        # unpaid part of their sum is the sum of their unpaid parts (FIFO
-        # pays them one after the other), and the windows sort far fewer
-        # rows
-        days = (line
-            .join(move, condition=line.move == move.id)
-            .join(account, condition=line.account == account.id)
-            .select(account.company.as_('company'), line.party.as_('party'),
-                due.as_('due'), Sum(amount).as_('amount'),
-                Sum(debt).as_('debt'),
-                where=where,
-                group_by=[account.company, line.party, due]))
-        by_party = [days.company, days.party]
-        lines = days.select(days.company, days.party, days.due, days.amount,
-            days.debt,
-            Sum(days.debt, window=Window(by_party,
-                    order_by=[days.due.asc])).as_('cumulated'),
-            Sum(days.debt - days.amount,
-                window=Window(by_party)).as_('credits'))
-        remaining = Greatest(Literal(0),
-            Least(lines.debt, lines.cumulated - lines.credits))
-        return lines, remaining
+        undated = (line.maturity_date == Null) & is_debt
+        # of one company, the company is a literal out of the GROUP BY: a
+        # column of the UNION would make PostgreSQL estimate 200 times more
+        # groups than parties and sort them on disk instead of hashing
+        one_company = isinstance(company, Literal)
+        by_company = [] if one_company else [company.as_('company')]
+        dated = line.join(move, condition=line.move == move.id).select(
+            *by_company, line.party.as_('party'), move.date.as_('due'),
+            amount.as_('amount'), Literal(True).as_('debt'),
+            where=where & undated & (move.date <= date))
+        condition = where & ~undated
+        # as of today, there is seldom a move dated later: no anti-join
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*later.select(later.id,
+                where=later.date > date, limit=1))
+        if cursor.fetchone():
+            condition &= ~Exists(later.select(Literal(1),
+                    where=(later.id == line.move) & (later.date > date)))
+        others = line.select(
+            *by_company, line.party.as_('party'),
+            line.maturity_date.as_('due'), amount.as_('amount'),
+            is_debt.as_('debt'), where=condition)
+        lines = Union(dated, others, all_=True)
+        # the numeric sums are the cost of the query: each line is added
+        # to the balance and a debt to the debts and to the sum of the
+        # slot of its due date (the CASE without ELSE adds nothing, a zero
+        # would be added)
+        columns = [
+            Sum(lines.amount).as_('balance'),
+            Sum(Case((lines.debt, lines.amount))).as_('debts'),
+            ]
+        lower = None
+        for i, limit in enumerate(limits):
+            condition = lines.debt & (lines.due < limit)
+            if lower is not None:
+                condition &= lines.due >= lower
+            columns.append(Sum(Case((condition, lines.amount))).as_(
+                    'slot_%s' % i))
+            lower = limit
+        if one_company:
+            slots = lines.select(company.as_('company'), lines.party,
+                *columns, group_by=[lines.party])
+        else:
+            slots = lines.select(lines.company, lines.party, *columns,
+                group_by=[lines.company, lines.party])
+        before = []
+        prefix = None
+        for i, _ in enumerate(limits):
+            slot = Coalesce(getattr(slots, 'slot_%s' % i), Literal(0))
+            prefix = slot if prefix is None else prefix + slot
+            before.append(prefix.as_('before_%s' % i))
+        sums = slots.select(slots.company, slots.party,
+            slots.balance.as_('balance'),
+            Coalesce(slots.debts, Literal(0)).as_('debts'),
+            *before)
+
+        def unpaid(prefix):
+            if prefix is None:
+                prefix = Literal(0)
+            return Greatest(Literal(0),
+                prefix - (sums.debts - sums.balance))
+        return sums, unpaid
 
     @classmethod
     def _ageing_query(cls, accounts, date, party_where=None):
         """Return the query of the ageing as of date by company and party:
         balance, the buckets and advance (a negative balance)"""
-        fifo, remaining = cls._fifo_query(accounts, date, party_where)
+        def first(days):
+            "The first due date of the debts overdue at most days days"
+            return date - dt.timedelta(days=days)
+        limits = sorted({first(e) for _, _, e in BUCKETS if e is not None}
+            | {first(s - 1) for _, s, _ in BUCKETS if s is not None})
+        sums, unpaid = cls._fifo_query(accounts, date, limits, party_where)
+
+        def before(limit):
+            return getattr(sums, 'before_%s' % limits.index(limit))
+
+        def cents(value):
+            # SQLite computes with floats: the binary error of the sums
+            # (1e-11 on amounts of 1e5) is rounded away at the cent (the
+            # digits of the fields), also before the test of a zero balance
+            if backend.name == 'sqlite':
+                return Round(value, 2)
+            return value
         columns = []
         for name, start, end in BUCKETS:
-            condition = Literal(True)
-            if end is not None:
-                # overdue at most end days: due >= date - end
-                condition &= fifo.due >= date - dt.timedelta(days=end)
-            if start is not None:
-                condition &= fifo.due <= date - dt.timedelta(days=start)
-            columns.append(Sum(Case((condition, remaining),
-                        else_=Literal(0))).as_(name))
-        balance = Sum(fifo.amount)
-        return fifo.select(fifo.company, fifo.party,
-            balance.as_('balance'), *columns,
-            Least(Literal(0), balance).as_('advance'),
-            group_by=[fifo.company, fifo.party],
-            having=balance != 0)
+            # due from date - end to date - start
+            upper = (before(first(start - 1)) if start is not None
+                else sums.debts)
+            lower = before(first(end)) if end is not None else None
+            columns.append(cents(unpaid(upper) - unpaid(lower)).as_(name))
+        return sums.select(sums.company, sums.party,
+            cents(sums.balance).as_('balance'), *columns,
+            cents(Least(Literal(0), sums.balance)).as_('advance'),
+            where=cents(sums.balance) != 0)
 
     @classmethod
     def _advance_accounts(cls, accounts):
@@ -446,10 +542,10 @@ class Receivable(AnalyticsMixin, ModelSQL, ModelView):
     @classmethod
     def _overdue_query(cls, accounts, date, limit, party_where):
         "The query of the debts past due before limit by party on date"
-        fifo, remaining = cls._fifo_query(accounts, date, party_where)
-        return fifo.select(fifo.party, Sum(remaining),
-            where=fifo.due < limit,
-            group_by=[fifo.party])
+        sums, unpaid = cls._fifo_query(accounts, date, [limit], party_where)
+        return sums.select(sums.party,
+            Sum(unpaid(sums.before_0) - unpaid(None)),
+            group_by=[sums.party])
 
 
 class DebtMovement(AnalyticsMixin, ModelSQL, ModelView):
