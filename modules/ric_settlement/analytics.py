@@ -9,9 +9,13 @@ completeness of the collection.
 The ledger of a party is the sum of its lines on the receivable accounts
 (62.01) and on the advance account of ric_bank (62.02) of the entity: an
 advance is a credit of the same ledger, its offset by an invoice nets to
-zero.  The lines of one move and party are netted first (one debt or one
-credit per move), so that the offset of an advance moves nothing.  Only the
-lines of valid moves count (``state != 'draft'``), as Tryton's balances do.
+zero.  The debt movement, the money received, the payment culture and the
+collection net the lines of one move and party first (one debt or one
+credit per move), so that the offset of an advance moves nothing; the
+ageing takes the lines one by one (a debit of a receivable account is a
+debt, every other line a credit: the two lines of an offset cancel in the
+credits).  Only the lines of valid moves count (``state != 'draft'``),
+as Tryton's balances do.
 
 The ageing allocates the credits of a party FIFO to its oldest debts (by
 due date: the maturity date, else the date of the move) and takes only the
