@@ -19,12 +19,12 @@ from lxml import etree
 
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONEncoder
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import TestCase, with_transaction
 from trytond.transaction import Transaction
 
 # tests/ is on the path of pytest (rootdir-relative test files)
-from test_translations import LANG, suite_modules  # noqa: I100
+from test_translations import (  # noqa: I100
+    LANG, SuiteDatabaseMixin, suite_modules)
 
 #: the encoding of the answers of the server (JSON-RPC): what the web client
 #: downloads
@@ -49,21 +49,8 @@ NOT_MONEY = {
     }
 
 
-class SuiteFormsTestCase(TestCase):
+class SuiteFormsTestCase(SuiteDatabaseMixin, TestCase):
     "The client card and the amounts with the whole suite"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        # the database of tests/test_translations.py: built once for both
-        from trytond.modules.ric_locale.tests.test_module import suite_extras
-        activate_module(['ric_locale'] + suite_extras(), lang=LANG)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def _form(self):
         Party = Pool().get('party.party')

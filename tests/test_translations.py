@@ -190,14 +190,14 @@ def _activated():
     return {m.name for m in Module.search([('state', '=', 'activated')])}
 
 
-class TranslationTestCase(TestCase):
-    "Russian translations of the whole suite"
+class SuiteDatabaseMixin:
+    """The database of the whole suite in Russian: the one of ric_locale's
+    module test, built once (cached) for the tests of tests/ that use it"""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        # the database of ric_locale's module test: built once for both
         from trytond.modules.ric_locale.tests.test_module import suite_extras
         activate_module(['ric_locale'] + suite_extras(), lang=LANG)
 
@@ -205,6 +205,10 @@ class TranslationTestCase(TestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         drop_db()
+
+
+class TranslationTestCase(SuiteDatabaseMixin, TestCase):
+    "Russian translations of the whole suite"
 
     @with_transaction()
     def test_official_modules(self):
