@@ -520,28 +520,38 @@ class Document(Workflow, ModelSQL, ModelView):
 
         A constant number of queries whatever the number of invoices
         (besides the INSERTs)."""
-        pool = Pool()
-        Type = pool.get('ric.billing.document.type')
-        TypeSequence = pool.get('ric.billing.document.type.sequence')
-        FiscalYear = pool.get('account.fiscalyear')
-        Calendar = pool.get('ric.calendar.exception')
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-
         invoices = [i for i in invoices
             if i.type == 'out' and i.state in {'posted', 'paid'}]
         result = {i.id: [] for i in invoices}
         if not invoices:
             return result
-        origins = {str(i): i for i in invoices}
+        existing, existing_ids = cls._existing(invoices)
+        wanted = cls._wanted(invoices, existing)
+        created = cls._create_documents(wanted) if wanted else []
+        for document in cls.browse(existing_ids) + created:
+            result[document.origin.id].append(document)
+        return result
+
+    @classmethod
+    def _existing(cls, invoices):
+        """Return the (origin, type id) of the documents the invoices have
+        and the ids of these documents"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         existing, existing_ids = set(), []
-        for sub in _slices(sorted(origins)):
+        for sub in _slices(sorted({str(i) for i in invoices})):
             cursor.execute(*table.select(table.id, table.origin, table.type,
                     where=table.origin.in_(sub)))
             for id_, origin, type_ in cursor:
                 existing.add((origin, type_))
                 existing_ids.append(id_)
+        return existing, existing_ids
 
+    @classmethod
+    def _wanted(cls, invoices, existing):
+        """Return the (invoice, document type) of the documents the
+        invoices lack"""
+        Type = Pool().get('ric.billing.document.type')
         types = {t.code: t for t in Type.search([])}
         wanted = []
         for invoice in invoices:
@@ -553,71 +563,79 @@ class Document(Workflow, ModelSQL, ModelView):
                             code=code, invoice=invoice.rec_name))
                 if (str(invoice), type_.id) not in existing:
                     wanted.append((invoice, type_))
+        return wanted
 
-        if wanted:
-            companies = {i.company.id for i, _ in wanted}
-            dates = [i.invoice_date for i, _ in wanted]
-            fiscalyears = FiscalYear.search([
-                    ('company', 'in', list(companies)),
-                    ('start_date', '<=', max(dates)),
-                    ('end_date', '>=', min(dates)),
-                    ])
+    @classmethod
+    def _sequence_groups(cls, wanted):
+        """Return {(type id, company id, fiscal year id): [(invoice,
+        type)]}: the documents each strict sequence numbers"""
+        FiscalYear = Pool().get('account.fiscalyear')
+        dates = [i.invoice_date for i, _ in wanted]
+        fiscalyears = FiscalYear.search([
+                ('company', 'in', list({i.company.id for i, _ in wanted})),
+                ('start_date', '<=', max(dates)),
+                ('end_date', '>=', min(dates)),
+                ])
 
-            def fiscalyear(invoice):
-                for year in fiscalyears:
-                    if (year.company == invoice.company
-                            and year.start_date <= invoice.invoice_date
-                            <= year.end_date):
-                        return year
-                raise DocumentSequenceError(gettext(
-                        'ric_billing.msg_document_no_fiscalyear',
-                        invoice=invoice.rec_name,
-                        date=invoice.invoice_date))
+        def fiscalyear(invoice):
+            for year in fiscalyears:
+                if (year.company == invoice.company
+                        and year.start_date <= invoice.invoice_date
+                        <= year.end_date):
+                    return year
+            raise DocumentSequenceError(gettext(
+                    'ric_billing.msg_document_no_fiscalyear',
+                    invoice=invoice.rec_name,
+                    date=invoice.invoice_date))
 
-            groups = defaultdict(list)
-            for invoice, type_ in wanted:
-                groups[(type_.id, invoice.company.id,
-                        fiscalyear(invoice).id)].append((invoice, type_))
-            sequences = TypeSequence.get_sequences(groups)
-            Sequence = pool.get('ir.sequence.strict')
-            Sequence.lock([s for s in sequences.values()])
-            if any(t.working_days for _, t in wanted):
-                exceptions = Calendar.exceptions()
-            else:
-                exceptions = None
-            employees = cls._employees(
-                {cls._client(i).id for i, _ in wanted},
-                min(dates), max(dates))
+        groups = defaultdict(list)
+        for invoice, type_ in wanted:
+            groups[(type_.id, invoice.company.id,
+                    fiscalyear(invoice).id)].append((invoice, type_))
+        return groups
 
-            to_create = []
-            for key in sorted(groups):
-                items = sorted(groups[key], key=lambda x: (
-                        x[0].invoice_date, x[0].number or '', x[0].id))
-                numbers = sequences[key].get_many(len(items))
-                for (invoice, type_), number in zip(items, numbers):
-                    client = cls._client(invoice)
-                    to_create.append({
-                            'type': type_.id,
-                            'number': number,
-                            'date': invoice.invoice_date,
-                            'company': invoice.company.id,
-                            'fiscalyear': key[2],
-                            'client': client.id,
-                            'party': invoice.party.id,
-                            'employee': _employee(employees, client.id,
-                                invoice.company.id, invoice.invoice_date),
-                            'origin': str(invoice),
-                            'planned_return_date': (
-                                type_.get_planned_return_date(
-                                    invoice.invoice_date, exceptions)),
-                            'state': 'issued',
-                            })
-            created = cls.create(to_create)
+    @classmethod
+    def _create_documents(cls, wanted):
+        """Create the wanted documents, numbered in the order of their
+        invoices; return them"""
+        pool = Pool()
+        TypeSequence = pool.get('ric.billing.document.type.sequence')
+        Sequence = pool.get('ir.sequence.strict')
+        Calendar = pool.get('ric.calendar.exception')
+        groups = cls._sequence_groups(wanted)
+        sequences = TypeSequence.get_sequences(groups)
+        Sequence.lock([s for s in sequences.values()])
+        if any(t.working_days for _, t in wanted):
+            exceptions = Calendar.exceptions()
         else:
-            created = []
-        for document in cls.browse(existing_ids) + created:
-            result[document.origin.id].append(document)
-        return result
+            exceptions = None
+        dates = [i.invoice_date for i, _ in wanted]
+        employees = cls._employees(
+            {cls._client(i).id for i, _ in wanted}, min(dates), max(dates))
+        to_create = []
+        for key in sorted(groups):
+            items = sorted(groups[key], key=lambda x: (
+                    x[0].invoice_date, x[0].number or '', x[0].id))
+            numbers = sequences[key].get_many(len(items))
+            for (invoice, type_), number in zip(items, numbers):
+                client = cls._client(invoice)
+                to_create.append({
+                        'type': type_.id,
+                        'number': number,
+                        'date': invoice.invoice_date,
+                        'company': invoice.company.id,
+                        'fiscalyear': key[2],
+                        'client': client.id,
+                        'party': invoice.party.id,
+                        'employee': _employee(employees, client.id,
+                            invoice.company.id, invoice.invoice_date),
+                        'origin': str(invoice),
+                        'planned_return_date': (
+                            type_.get_planned_return_date(
+                                invoice.invoice_date, exceptions)),
+                        'state': 'issued',
+                        })
+        return cls.create(to_create)
 
     @classmethod
     def _employees(cls, clients, start, end):

@@ -121,16 +121,32 @@ class RegistrationImport(ModelSQL, ModelView):
         return record
 
     def _reconcile(self, rows):
+        """Compare the rows of the file with the company's base and apply
+        the movements they imply; record what cannot be applied"""
+        plan = _Plan(self)
+        plan.systems, plan.network_types, plan.parties = self._references(
+            rows)
+        plan.base, plan.by_number = self._base()
+        plan.file_keys = {(plan.systems.get(r.system), r.number)
+            for r in rows}
+        plan.foreign = self._foreign(rows, plan.file_keys)
+        for row in rows:
+            self._reconcile_row(plan, row)
+        for current in plan.base.values():
+            if current[4] == 'connected' and current[0] not in plan.seen:
+                plan.discrepancy(None, 'missing', 'missing',
+                    distributive=current[0],
+                    system_code=None, number=current[2])
+        self._apply(plan)
+
+    def _references(self, rows):
+        """Return {code: id} of the systems, of the network types and of
+        the parties the rows name"""
         pool = Pool()
         System = pool.get('ric.system')
         NetworkType = pool.get('ric.network.type')
         Party = pool.get('party.party')
-        Distributive = pool.get('ric.distributive')
-        Movement = pool.get('ric.distributive.movement')
-        Discrepancy = pool.get('ric.registration.discrepancy')
         cursor = Transaction().connection.cursor()
-        company = self.company.id
-
         system_table = System.__table__()
         cursor.execute(*system_table.select(
                 system_table.code, system_table.id))
@@ -145,23 +161,35 @@ class RegistrationImport(ModelSQL, ModelView):
             # the client number of the RIC first, the party code otherwise
             for column in [party_table.code, party_table.client_number]:
                 cursor.execute(*party_table.select(
-                        column, party_table.id, where=column != None))
+                        column, party_table.id, where=column != Null))
                 parties.update((c, i) for c, i in cursor if c in codes)
+        return systems, network_types, parties
 
+    def _base(self):
+        """Return the distributives of the company by (system, number) and
+        by number, as rows (id, system, number, network type, state,
+        client, last movement date)"""
+        Distributive = Pool().get('ric.distributive')
         table = Distributive.__table__()
+        cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
                 table.id, table.system, table.number, table.network_type,
                 table.state, table.client, table.last_movement_date,
-                where=table.company == company))
+                where=table.company == self.company.id))
         base = {}
         by_number = defaultdict(list)
         for row in cursor:
-            key = (row[1], row[2])
-            base[key] = row
+            base[(row[1], row[2])] = row
             by_number[row[2]].append(row)
-        file_keys = {(systems.get(r.system), r.number) for r in rows}
-        # the numbers of the file that belong to another company: the
-        # number is unique in its system across the companies
+        return base, by_number
+
+    def _foreign(self, rows, file_keys):
+        """Return the (system, number) of the file that belong to another
+        company: the number is unique in its system across the companies"""
+        Distributive = Pool().get('ric.distributive')
+        table = Distributive.__table__()
+        cursor = Transaction().connection.cursor()
+        company = self.company.id
         foreign = set()
         numbers = sorted({r.number for r in rows})
         for sub_numbers in grouped_slice(
@@ -172,150 +200,119 @@ class RegistrationImport(ModelSQL, ModelView):
             foreign.update(
                 (system, number) for system, number in cursor
                 if (system, number) in file_keys)
-        network_types_to_write = defaultdict(list)
+        return foreign
 
-        origin = str(self)
-        discrepancies = []
-        new_distributives = []
-        new_movements = []  # (row, values) with the distributive key
-        movements = []
-        counts = defaultdict(int)
-        seen = set()
+    def _reconcile_row(self, plan, row):
+        "Plan what the row implies, or record why it cannot be applied"
+        system = plan.systems.get(row.system)
+        if system is None:
+            plan.discrepancy(row, 'unknown_system', 'unknown_system',
+                system=row.system)
+            return
+        network_type = plan.network_types.get(row.network_type)
+        if network_type is None:
+            plan.discrepancy(row, 'unknown_network_type',
+                'unknown_network_type', network_type=row.network_type)
+            return
+        client = plan.parties.get(row.client_code)
+        if row.status == 'active' and client is None:
+            plan.discrepancy(row, 'unknown_client', 'unknown_client',
+                client=row.client_code)
+            return
+        current = plan.base.get((system, row.number))
+        if current is None and (system, row.number) in plan.foreign:
+            plan.discrepancy(row, 'other_company', 'other_company')
+        elif current is None:
+            self._reconcile_unknown(plan, row, system, network_type, client)
+        else:
+            self._reconcile_known(plan, row, current, network_type, client)
 
-        def discrepancy(row, kind, message, distributive=None, **kwargs):
-            discrepancies.append({
-                    'import_': self.id,
-                    'line': row.line if row else None,
-                    'system_code': row.system if row else kwargs.get(
-                        'system_code'),
-                    'number': row.number if row else kwargs.get('number'),
-                    'client_code': row.client_code if row else None,
-                    'distributive': distributive,
-                    'kind': kind,
-                    'description': gettext(
-                        'ric_distributive.msg_discrepancy_' + message,
-                        **kwargs),
-                    })
-
-        def movement(kind, distributive, date, **values):
-            values.update({
-                    'company': company,
-                    'kind': kind,
-                    'distributive': distributive,
-                    'date': date,
-                    'origin': origin,
-                    })
-            movements.append(values)
-            counts[kind] += 1
-
-        for row in rows:
-            system = systems.get(row.system)
-            if system is None:
-                discrepancy(row, 'unknown_system', 'unknown_system',
-                    system=row.system)
-                continue
-            network_type = network_types.get(row.network_type)
-            if network_type is None:
-                discrepancy(row, 'unknown_network_type',
-                    'unknown_network_type', network_type=row.network_type)
-                continue
-            client = parties.get(row.client_code)
-            active = row.status == 'active'
-            if active and client is None:
-                discrepancy(row, 'unknown_client', 'unknown_client',
-                    client=row.client_code)
-                continue
-            current = base.get((system, row.number))
-            if current is None and (system, row.number) in foreign:
-                discrepancy(row, 'other_company', 'other_company')
-                continue
-            if current is None:
-                candidates = [c for c in by_number.get(row.number, [])
-                    if (c[1], c[2]) not in file_keys
-                    and c[4] == 'connected']
-                if len(candidates) > 1:
-                    discrepancy(row, 'ambiguous', 'ambiguous')
-                    continue
-                if candidates:
-                    current = candidates[0]
-                    seen.add(current[0])
-                    date = _date(row, current, self.date)
-                    movement('replacement', current[0], date,
-                        system=system, network_type=network_type)
-                    if active and client != current[5]:
-                        movement('reregistration', current[0], date,
-                            client=client)
-                    elif not active:
-                        movement('disconnection', current[0], date)
-                    continue
-                if active:
-                    new_distributives.append({
-                            'company': company,
-                            'number': row.number,
-                            'system': system,
-                            'network_type': network_type,
-                            'series': row.series or None,
-                            'type': row.type or 'commercial',
-                            'state': 'in_stock',
-                            })
-                    new_movements.append((row, client))
-                continue
-            d_id, _, _, d_network_type, state, d_client, last = current
-            seen.add(d_id)
+    def _reconcile_unknown(self, plan, row, system, network_type, client):
+        """Plan a row whose distributive the base does not have under its
+        system: a replacement of the connected one of the same number
+        (another system), or a new distributive"""
+        active = row.status == 'active'
+        candidates = [c for c in plan.by_number.get(row.number, [])
+            if (c[1], c[2]) not in plan.file_keys and c[4] == 'connected']
+        if len(candidates) > 1:
+            plan.discrepancy(row, 'ambiguous', 'ambiguous')
+        elif candidates:
+            current, = candidates
+            plan.seen.add(current[0])
             date = _date(row, current, self.date)
-            if state == 'written_off':
-                if active:
-                    discrepancy(row, 'written_off', 'written_off',
-                        distributive=d_id)
-                continue
-            if not active:
-                if state == 'connected':
-                    movement('disconnection', d_id, date)
-                continue
+            plan.movement('replacement', current[0], date,
+                system=system, network_type=network_type)
+            if active and client != current[5]:
+                plan.movement('reregistration', current[0], date,
+                    client=client)
+            elif not active:
+                plan.movement('disconnection', current[0], date)
+        elif active:
+            plan.new_distributives.append({
+                    'company': self.company.id,
+                    'number': row.number,
+                    'system': system,
+                    'network_type': network_type,
+                    'series': row.series or None,
+                    'type': row.type or 'commercial',
+                    'state': 'in_stock',
+                    })
+            plan.new_movements.append((row, client))
+
+    def _reconcile_known(self, plan, row, current, network_type, client):
+        "Plan the movements that bring a known distributive to the row"
+        d_id, _, _, d_network_type, state, d_client, _ = current
+        plan.seen.add(d_id)
+        date = _date(row, current, self.date)
+        active = row.status == 'active'
+        if state == 'written_off':
+            if active:
+                plan.discrepancy(row, 'written_off', 'written_off',
+                    distributive=d_id)
+        elif not active:
             if state == 'connected':
-                if client != d_client:
-                    movement('reregistration', d_id, date, client=client)
-                if network_type != d_network_type:
-                    movement('replacement', d_id, date,
-                        network_type=network_type)
-            elif state == 'disconnected':
-                movement('reregistration', d_id, date, client=client)
-                if network_type != d_network_type:
-                    movement('replacement', d_id, date,
-                        network_type=network_type)
-            else:
-                if network_type != d_network_type:
-                    network_types_to_write[network_type].append(d_id)
-                movement('connection', d_id, date, client=client)
+                plan.movement('disconnection', d_id, date)
+        elif state in {'connected', 'disconnected'}:
+            if state == 'disconnected' or client != d_client:
+                plan.movement('reregistration', d_id, date, client=client)
+            if network_type != d_network_type:
+                plan.movement('replacement', d_id, date,
+                    network_type=network_type)
+        else:
+            if network_type != d_network_type:
+                plan.network_types_to_write[network_type].append(d_id)
+            plan.movement('connection', d_id, date, client=client)
 
-        for key, current in base.items():
-            if current[4] == 'connected' and current[0] not in seen:
-                discrepancy(None, 'missing', 'missing',
-                    distributive=current[0],
-                    system_code=None, number=current[2])
-
-        if network_types_to_write:
+    def _apply(self, plan):
+        "Create and apply what the plan holds and store the counts"
+        pool = Pool()
+        Distributive = pool.get('ric.distributive')
+        Movement = pool.get('ric.distributive.movement')
+        Discrepancy = pool.get('ric.registration.discrepancy')
+        if plan.network_types_to_write:
             args = []
-            for network_type, ids in network_types_to_write.items():
+            for network_type, ids in plan.network_types_to_write.items():
                 args.extend((Distributive.browse(ids),
                         {'network_type': network_type}))
             Distributive.write(*args)
-        if new_distributives:
-            created = Distributive.create(new_distributives)
-            for distributive, (row, client) in zip(created, new_movements):
-                movement('connection', distributive.id,
+        if plan.new_distributives:
+            created = Distributive.create(plan.new_distributives)
+            for distributive, (row, client) in zip(
+                    created, plan.new_movements):
+                plan.movement('connection', distributive.id,
                     row.date or self.date, client=client)
-                counts['new'] += 1
-                counts['connection'] -= 1
-        if movements:
-            Movement.create_and_do(movements)
-        if discrepancies:
-            Discrepancy.create(discrepancies)
+                plan.counts['new'] += 1
+                plan.counts['connection'] -= 1
+        if plan.movements:
+            Movement.create_and_do(plan.movements)
+        if plan.discrepancies:
+            Discrepancy.create(plan.discrepancies)
+        counts = plan.counts
         self.new_count = counts['new'] + counts['connection']
         self.reregistration_count = counts['reregistration']
         self.replacement_count = counts['replacement']
         self.disconnection_count = counts['disconnection']
-        self.discrepancy_count = len(discrepancies)
+        self.discrepancy_count = len(plan.discrepancies)
         self.save()
 
     @classmethod
@@ -333,6 +330,54 @@ class RegistrationImport(ModelSQL, ModelView):
                     folder=folder))
         ric_folder.import_folder(folder, cls.import_data,
             archive=config.archive_folder, failed=config.failed_folder)
+
+
+class _Plan:
+    """What the rows of a registration file imply: the references and the
+    base they are compared with, then the records to create"""
+
+    def __init__(self, import_):
+        self.import_id = import_.id
+        self.company = import_.company.id
+        self.origin = str(import_)
+        self.systems = self.network_types = self.parties = {}
+        self.base, self.by_number = {}, {}
+        self.file_keys, self.foreign = set(), set()
+        self.discrepancies = []
+        self.new_distributives = []
+        self.new_movements = []  # (row, client) of each new distributive
+        self.movements = []
+        self.network_types_to_write = defaultdict(list)
+        self.counts = defaultdict(int)
+        self.seen = set()
+
+    def discrepancy(self, row, kind, message, distributive=None, **kwargs):
+        "Record what a row (or the base) shows that cannot be applied"
+        self.discrepancies.append({
+                'import_': self.import_id,
+                'line': row.line if row else None,
+                'system_code': row.system if row else kwargs.get(
+                    'system_code'),
+                'number': row.number if row else kwargs.get('number'),
+                'client_code': row.client_code if row else None,
+                'distributive': distributive,
+                'kind': kind,
+                'description': gettext(
+                    'ric_distributive.msg_discrepancy_' + message,
+                    **kwargs),
+                })
+
+    def movement(self, kind, distributive, date, **values):
+        "Plan a movement of the distributive"
+        values.update({
+                'company': self.company,
+                'kind': kind,
+                'distributive': distributive,
+                'date': date,
+                'origin': self.origin,
+                })
+        self.movements.append(values)
+        self.counts[kind] += 1
 
 
 def _date(row, current, default):

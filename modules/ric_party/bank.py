@@ -223,36 +223,46 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
     no row get an inactive account of their party.  Returns the number of
     accounts created.
     """
-    pool = Pool()
-    Party = pool.get('party.party')
-    Bank = pool.get('bank')
-    Account = pool.get('bank.account')
-    Number = pool.get('bank.account.number')
-    Version = pool.get('ric.party.requisites')
     TableHandler = backend.TableHandler
     if not TableHandler.table_exist(table_name):
         return 0
+    accounts, versions = _read_old_accounts(table_name)
+    banks = _banks_by_bik(accounts)
+    existing, created = _create_accounts(accounts, banks)
+    _link_versions(versions, existing)
+    TableHandler.drop_table('ric.party.bank_account', table_name)
+    return len(created)
+
+
+def _add_old_account(
+        accounts, bik, number, owner, bank_name, correspondent, active,
+        sequence):
+    "Add the owner and the data of an old row to the values of its account"
+    bik, number = ru.compact(bik), ru.compact(number)
+    if not bik or not number:
+        return
+    values = accounts.setdefault((bik, number), {
+            'owners': [], 'bank_name': None, 'correspondent': None,
+            'active': False, 'sequence': sequence})
+    if owner not in values['owners']:
+        values['owners'].append(owner)
+    values['bank_name'] = values['bank_name'] or bank_name
+    values['correspondent'] = (
+        values['correspondent'] or ru.compact(correspondent) or None)
+    values['active'] |= bool(active)
+
+
+def _read_old_accounts(table_name):
+    """Return ({(bik, number): values} of the accounts of the old rows and
+    of the versions without account, [rows of these versions])"""
+    pool = Pool()
+    Version = pool.get('ric.party.requisites')
     cursor = Transaction().connection.cursor()
     old = Table(table_name)
     version = Version.__table__()
 
     # (bik, number) -> the values of its account
     accounts = {}
-
-    def add(bik, number, owner, bank_name, correspondent, active, sequence):
-        bik, number = ru.compact(bik), ru.compact(number)
-        if not bik or not number:
-            return
-        values = accounts.setdefault((bik, number), {
-                'owners': [], 'bank_name': None, 'correspondent': None,
-                'active': False, 'sequence': sequence})
-        if owner not in values['owners']:
-            values['owners'].append(owner)
-        values['bank_name'] = values['bank_name'] or bank_name
-        values['correspondent'] = (
-            values['correspondent'] or ru.compact(correspondent) or None)
-        values['active'] |= bool(active)
-
     cursor.execute(*old.select(
             old.id, old.party, old.bank_name, old.bik,
             old.correspondent_account, old.number, old.active, old.sequence))
@@ -260,7 +270,8 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
             r[7] is not None, r[7] or 0, r[0]))
     for _, party, bank_name, bik, correspondent, number, active, sequence in (
             rows):
-        add(bik, number, party, bank_name, correspondent, active, sequence)
+        _add_old_account(accounts, bik, number, party, bank_name,
+            correspondent, active, sequence)
     cursor.execute(*version.select(
             version.id, version.party, version.bank_name, version.bik,
             version.correspondent_account, version.settlement_account,
@@ -269,9 +280,17 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
             & (version.bik != Null)))
     versions = list(cursor)
     for _, party, bank_name, bik, correspondent, number in versions:
-        add(bik, number, party, bank_name, correspondent, False, None)
+        _add_old_account(accounts, bik, number, party, bank_name,
+            correspondent, False, None)
+    return accounts, versions
 
-    # banks by BIK
+
+def _banks_by_bik(accounts):
+    """Return {bik: bank} of the BIKs of the accounts, the banks missing
+    created with a party named after the bank"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Bank = pool.get('bank')
     biks = sorted({k[0] for k in accounts})
     banks = {b.bik: b for b in Bank.search([('bik', 'in', biks)])}
     new_biks = [b for b in biks if b not in banks]
@@ -291,8 +310,12 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
                         'party': p.id, 'bik': b,
                         'correspondent_account': correspondents.get(b)}
                     for b, p in zip(new_biks, parties)]))
+    return banks
 
-    # accounts: reuse the numbers already at the banks
+
+def _existing_accounts(accounts):
+    "Return {(bik, number): account} of the numbers already at the banks"
+    Number = Pool().get('bank.account.number')
     existing = {}
     numbers = list({k[1] for k in accounts})
     for number in Number.search([
@@ -300,11 +323,20 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
                     ('number_compact', 'in', numbers),
                     ('number', 'in', numbers),
                     ],
-                ('account.bank.bik', 'in', biks),
+                ('account.bank.bik', 'in', sorted({k[0] for k in accounts})),
                 ], order=[('id', 'ASC')]):
         existing.setdefault((number.account.bank.bik,
                 number.number_compact or ru.compact(number.number)),
             number.account)
+    return existing
+
+
+def _create_accounts(accounts, banks):
+    """Return ({(bik, number): account}, [accounts created]): the owners
+    missing added to the existing accounts, the other accounts created"""
+    Account = Pool().get('bank.account')
+    # accounts: reuse the numbers already at the banks
+    existing = _existing_accounts(accounts)
     owners_to_add = defaultdict(list)
     keys, to_create = [], []
     for key, values in accounts.items():
@@ -336,8 +368,13 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
         args.extend(([account], {'owners': [('add', owners)]}))
     if args:
         Account.write(*args)
+    return existing, created
 
-    # point the requisites versions at their account
+
+def _link_versions(versions, existing):
+    """Point the requisites versions at their account of existing
+    {(bik, number): account}"""
+    Version = Pool().get('ric.party.requisites')
     by_account = defaultdict(list)
     for version_id, _, _, bik, _, number in versions:
         key = ru.compact(bik), ru.compact(number)
@@ -349,6 +386,3 @@ def migrate_bank_accounts(table_name=OLD_TABLE):
             (Version.browse(version_ids), {'bank_account': account_id}))
     if args:
         Version.write(*args)
-
-    TableHandler.drop_table('ric.party.bank_account', table_name)
-    return len(created)

@@ -346,7 +346,6 @@ class Corpus:
         'name_address' or 'inn_kpp' (same INN, other KPP).
         """
         result = {}
-        by_id = self.by_id
 
         def add(a, b, score, reason, kind='duplicate'):
             key = (a, b) if kind == 'branch' or a < b else (b, a)
@@ -356,7 +355,16 @@ class Corpus:
                 reasons.append(reason)
             result[key] = (kind, max(old_score, score), reasons)
 
-        # the legal persons with branches: INN -> (head office, members)
+        families = self._inn_candidates(add)
+        self._contact_candidates(add, families)
+        self._name_candidates(add)
+        return result
+
+    def _inn_candidates(self, add):
+        """Add the pairs sharing an INN; return {INN: head office record} of
+        the legal persons with branches"""
+        by_id = self.by_id
+        # the legal persons with branches: INN -> head office
         families = {}
         for inn, ids in self.inn.items():
             ids = sorted(set(ids))
@@ -393,7 +401,12 @@ class Corpus:
                 self._add_group(
                     (groups.popitem()[1] if groups else []) + without,
                     'inn', 100, add, inn)
+        return families
 
+    def _contact_candidates(self, add, families):
+        """Add the pairs sharing a phone or an e-mail, families being
+        {INN: head office record}"""
+        by_id = self.by_id
         for index, reason, score in [
                 (self.phone, 'phone', 90),
                 (self.email, 'email', 90)]:
@@ -422,6 +435,10 @@ class Corpus:
                         continue
                     add(ra['id'], rb['id'], score, reason)
 
+    def _name_candidates(self, add):
+        """Add the pairs of similar names, those without address only when
+        a client matches one client only"""
+        by_id = self.by_id
         weak = defaultdict(list)
         for a, b, score, is_weak in self._name_pairs():
             if is_weak:
@@ -441,7 +458,6 @@ class Corpus:
             for partner, score in partners:
                 if by_id[partner]['address'] or partner > id_:
                     add(id_, partner, score, 'name')
-        return result
 
     def pairs(self):
         """Return {(id a, id b): (score, reasons)} of the candidate
@@ -708,15 +724,9 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         "Return the Corpus of the active clients (matching domain)"
         pool = Pool()
         Party = pool.get('party.party')
-        Identifier = pool.get('party.identifier')
-        Mechanism = pool.get('party.contact_mechanism')
-        Address = pool.get('party.address')
         Configuration = pool.get('ric.party.configuration')
         config = Configuration(1)
         party = Party.__table__()
-        identifier = Identifier.__table__()
-        mechanism = Mechanism.__table__()
-        address = Address.__table__()
         cursor = Transaction().connection.cursor()
 
         where = (party.is_client == Literal(True)) & (
@@ -728,6 +738,26 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         for id_, name in cursor:
             data[id_] = {'name': name, 'kpp': None, 'inn': None,
                 'phones': [], 'emails': [], 'city': '', 'address': ''}
+        cls._load_identifiers(data, party, where)
+        cls._load_mechanisms(data, party, where)
+        cls._load_addresses(data, party, where)
+        records = [Corpus.make_record(
+                id_, d['name'], d['city'], d['address'], d['inn'],
+                d['phones'], d['emails'], kpp=d['kpp'])
+            for id_, d in data.items()]
+        return Corpus(records,
+            name_threshold=config.duplicate_name_threshold,
+            address_threshold=config.duplicate_address_threshold,
+            max_group=config.duplicate_max_group)
+
+    @classmethod
+    def _load_identifiers(cls, data, party, where):
+        """Set the INN and the KPP in data {party id: dict} of the clients of
+        party matching where (one query)"""
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        identifier = Identifier.__table__()
+        cursor = Transaction().connection.cursor()
         # the INN and the KPP are identifiers (the first active one)
         cursor.execute(*identifier.join(party,
                 condition=identifier.party == party.id
@@ -739,6 +769,15 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                     identifier.id.desc]))
         for id_, type_, code in cursor:
             data[id_]['inn' if type_ == 'ru_vat' else 'kpp'] = code
+
+    @classmethod
+    def _load_mechanisms(cls, data, party, where):
+        """Add the phones and the e-mails to data {party id: dict} of the
+        clients of party matching where (one query)"""
+        pool = Pool()
+        Mechanism = pool.get('party.contact_mechanism')
+        mechanism = Mechanism.__table__()
+        cursor = Transaction().connection.cursor()
         cursor.execute(*mechanism.join(party,
                 condition=mechanism.party == party.id
                 ).select(mechanism.party, mechanism.type,
@@ -752,6 +791,16 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                 phone = compact_phone(compact, value)
                 if phone:
                     data[id_]['phones'].append(phone)
+
+    @classmethod
+    def _load_addresses(cls, data, party, where):
+        """Set the city and the address of the first active address in data
+        {party id: dict} of the clients of party matching where (one
+        query)"""
+        pool = Pool()
+        Address = pool.get('party.address')
+        address = Address.__table__()
+        cursor = Transaction().connection.cursor()
         first = address.select(
             Min(address.id).as_('id'),
             where=address.active == Literal(True),
@@ -766,14 +815,6 @@ class Duplicate(Workflow, ModelSQL, ModelView):
             data[id_]['city'] = city or ''
             data[id_]['address'] = ' '.join(
                 filter(None, [street, street_name, number]))
-        records = [Corpus.make_record(
-                id_, d['name'], d['city'], d['address'], d['inn'],
-                d['phones'], d['emails'], kpp=d['kpp'])
-            for id_, d in data.items()]
-        return Corpus(records,
-            name_threshold=config.duplicate_name_threshold,
-            address_threshold=config.duplicate_address_threshold,
-            max_group=config.duplicate_max_group)
 
     @classmethod
     def find_duplicates(cls, domain=None):

@@ -182,6 +182,47 @@ class ImportMappingColumn(ModelSQL, ModelView):
         cls.__access__.add('mapping')
 
 
+class _ImportPlan:
+    """What an import creates, writes and logs, filled row by row, with the
+    data the rows are matched against"""
+
+    def __init__(self, source, corpus, load_name_city):
+        #: the id of the source of the mapping (or None)
+        self.source = source
+        #: the Corpus of the clients, the rows to create added to it
+        self.corpus = corpus
+        self._load_name_city = load_name_city
+        self._by_name_city = None
+        #: {source reference: party id} of the references of the file
+        self.by_reference = {}
+        #: {lower-cased name: id} of the industries
+        self.industries = {}
+        #: the values of the import lines (the log), one per row
+        self.lines = []
+        #: the values of the clients to create and the lines of their rows
+        self.to_create, self.create_lines = [], []
+        # rows of existing clients to update and of duplicates, completed
+        # once the clients are read together
+        self.existing_rows, self.duplicate_rows = [], []
+        #: {party id: values} to write
+        self.to_update = {}
+        #: {source reference: line number} of the rows to create
+        self.in_file = {}
+
+    def reference(self, record):
+        "Return the source reference of a row or None"
+        if self.source and record.get('external_id'):
+            return '%s:%s' % (self.source, record['external_id'])
+        return None
+
+    def parties_by_name_city(self):
+        """Return {(name, city): id} of the clients (and rows to create,
+        negative), the clients read on first use only"""
+        if self._by_name_city is None:
+            self._by_name_city = self._load_name_city()
+        return self._by_name_city
+
+
 class Import(Workflow, ModelSQL, ModelView):
     "Client Import"
     __name__ = 'ric.party.import'
@@ -263,108 +304,112 @@ class Import(Workflow, ModelSQL, ModelView):
     def process(self):
         "Import the file in the current transaction"
         pool = Pool()
-        Party = pool.get('party.party')
         Duplicate = pool.get('ric.party.duplicate')
-        Line = pool.get('ric.party.import.line')
         Industry = pool.get('ric.party.industry')
         mapping = self.mapping
         records = self.read_records()
 
         corpus = Duplicate.load_corpus()
-        source_prefix = ('%s:' % mapping.source.id) if mapping.source else ''
-        by_reference = self._parties_by_reference([
-                source_prefix + r['external_id'] for _, r in records
-                if source_prefix and r.get('external_id')])
-        by_name_city = None
-        industries = {i.name.lower(): i.id for i in Industry.search([])}
-        lines, to_create, create_lines = [], [], []
-        # rows of existing clients to update and of duplicates, completed
-        # once the clients are read together
-        existing_rows, duplicate_rows = [], []
-        in_file = {}
+        source = mapping.source.id if mapping.source else None
+        plan = _ImportPlan(source, corpus, self._parties_by_name_city)
+        plan.by_reference = self._parties_by_reference(list(filter(None, (
+                    plan.reference(r) for _, r in records))))
+        plan.industries = {i.name.lower(): i.id for i in Industry.search([])}
         for line_no, record in records:
-            line = {'import_': self.id, 'line': line_no,
-                'name': record.get('name')}
-            lines.append(line)
-            problem = check_row(record)
-            if problem:
-                field, message = problem
-                reason = gettext('ric_party.' + message, file=self.filename,
-                    line=line_no, field=FIELD_LABELS[field],
-                    value=record.get(field, ''))
-                if mapping.strict:
-                    raise ClientImportError(reason)
-                line.update(status='rejected', reason=reason)
-                continue
-            reference = (source_prefix + record['external_id']
-                if source_prefix and record.get('external_id') else None)
-            candidate = Corpus.make_record(
-                -line_no, record['name'], record.get('city'),
-                record.get('street'), record.get('inn'),
-                [record['phone']] if record.get('phone') else [],
-                [record['email']] if record.get('email') else [],
-                kpp=record.get('kpp'))
-            existing = by_reference.get(reference) if reference else None
-            key = name_city_key(record)
-            if not existing:
-                match = corpus.match(candidate)
-                if not match and key:
-                    if by_name_city is None:
-                        by_name_city = self._parties_by_name_city()
-                    if by_name_city.get(key):
-                        match = (by_name_city[key], 'name_city', 100)
-                if match and match[1] == 'inn':
-                    existing = match[0]
-                elif match:
-                    line['status'] = 'duplicate'
-                    if match[0] < 0:
-                        line['reason'] = gettext(
-                            'ric_party.msg_import_duplicate_row',
-                            line=-match[0])
-                    else:
-                        line['party'] = match[0]
-                        duplicate_rows.append((line, match))
-                    continue
-            if existing and existing < 0:
-                line.update(status='duplicate', reason=gettext(
-                        'ric_party.msg_import_duplicate_row',
-                        line=-existing))
-                continue
-            if existing:
-                line['party'] = existing
-                existing_rows.append((line, record))
-                continue
-            if reference and reference in in_file:
-                line.update(status='duplicate', reason=gettext(
-                        'ric_party.msg_import_duplicate_row',
-                        line=in_file[reference]))
-                continue
-            if reference:
-                in_file[reference] = line_no
-            corpus.add(candidate)
-            if key:
-                if by_name_city is None:
-                    by_name_city = self._parties_by_name_city()
-                by_name_city.setdefault(key, -line_no)
-            values = self._create_values(record, industries)
-            values['source_reference'] = reference
-            values['record_source'] = (
-                mapping.source.id if mapping.source else None)
-            to_create.append(values)
-            create_lines.append(line)
-            line['status'] = 'created'
+            self._process_row(plan, line_no, record)
+        self._complete_matched(plan)
+        self._save(plan)
 
+    def _process_row(self, plan, line_no, record):
+        "Check and match a row of the file and add its line to the plan"
+        line = {'import_': self.id, 'line': line_no,
+            'name': record.get('name')}
+        plan.lines.append(line)
+        problem = check_row(record)
+        if problem:
+            field, message = problem
+            reason = gettext('ric_party.' + message, file=self.filename,
+                line=line_no, field=FIELD_LABELS[field],
+                value=record.get(field, ''))
+            if self.mapping.strict:
+                raise ClientImportError(reason)
+            line.update(status='rejected', reason=reason)
+            return
+        reference = plan.reference(record)
+        candidate = Corpus.make_record(
+            -line_no, record['name'], record.get('city'),
+            record.get('street'), record.get('inn'),
+            [record['phone']] if record.get('phone') else [],
+            [record['email']] if record.get('email') else [],
+            kpp=record.get('kpp'))
+        existing = plan.by_reference.get(reference) if reference else None
+        key = name_city_key(record)
+        if not existing:
+            match = self._match(plan, candidate, key)
+            if match and match[1] == 'inn':
+                existing = match[0]
+            elif match:
+                line['status'] = 'duplicate'
+                if match[0] < 0:
+                    line['reason'] = gettext(
+                        'ric_party.msg_import_duplicate_row',
+                        line=-match[0])
+                else:
+                    line['party'] = match[0]
+                    plan.duplicate_rows.append((line, match))
+                return
+        if existing and existing < 0:
+            line.update(status='duplicate', reason=gettext(
+                    'ric_party.msg_import_duplicate_row',
+                    line=-existing))
+        elif existing:
+            line['party'] = existing
+            plan.existing_rows.append((line, record))
+        elif reference and reference in plan.in_file:
+            line.update(status='duplicate', reason=gettext(
+                    'ric_party.msg_import_duplicate_row',
+                    line=plan.in_file[reference]))
+        else:
+            self._plan_create(plan, line, record, reference, candidate, key)
+
+    @staticmethod
+    def _match(plan, candidate, key):
+        """Return (id, reason, score) of the client or the earlier row the
+        candidate row duplicates, or None"""
+        match = plan.corpus.match(candidate)
+        if not match and key:
+            by_name_city = plan.parties_by_name_city()
+            if by_name_city.get(key):
+                match = (by_name_city[key], 'name_city', 100)
+        return match
+
+    def _plan_create(self, plan, line, record, reference, candidate, key):
+        "Add the client of a new row to the plan and to the matched data"
+        if reference:
+            plan.in_file[reference] = line['line']
+        plan.corpus.add(candidate)
+        if key:
+            plan.parties_by_name_city().setdefault(key, -line['line'])
+        values = self._create_values(record, plan.industries)
+        values['source_reference'] = reference
+        values['record_source'] = plan.source
+        plan.to_create.append(values)
+        plan.create_lines.append(line)
+        line['status'] = 'created'
+
+    def _complete_matched(self, plan):
+        """Plan the update of the clients matched and complete the lines of
+        the rows matched, with the clients read together"""
         parties = self._read_parties(
-            {l['party'] for l, _ in existing_rows}
-            | {l['party'] for l, _ in duplicate_rows})
-        to_update = {}
-        for line, record in existing_rows:
+            {l['party'] for l, _ in plan.existing_rows}
+            | {l['party'] for l, _ in plan.duplicate_rows})
+        for line, record in plan.existing_rows:
             party = parties[line['party']]
-            values = (self._update_values(party, record, industries)
-                if mapping.update_existing else {})
+            values = (self._update_values(party, record, plan.industries)
+                if self.mapping.update_existing else {})
             if values:
-                self._merge_values(to_update.setdefault(party['id'], {}),
-                    values)
+                self._merge_values(
+                    plan.to_update.setdefault(party['id'], {}), values)
                 line.update(status='updated', reason=', '.join(
                         FIELD_LABELS.get(f, f) for f in sorted(
                             self._updated_fields(values))))
@@ -372,21 +417,26 @@ class Import(Workflow, ModelSQL, ModelView):
                 line.update(status='duplicate', reason=gettext(
                         'ric_party.msg_import_nothing_to_update',
                         party=party['rec_name']))
-        for line, match in duplicate_rows:
+        for line, match in plan.duplicate_rows:
             line['reason'] = self._duplicate_reason(
                 parties[match[0]]['rec_name'], match[1])
 
+    def _save(self, plan):
+        "Write and create the clients of the plan, then the lines of the log"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Line = pool.get('ric.party.import.line')
         try:
-            self._write_updates(to_update)
-            if to_create:
-                created = Party.create(to_create)
-                for line, party in zip(create_lines, created):
+            self._write_updates(plan.to_update)
+            if plan.to_create:
+                created = Party.create(plan.to_create)
+                for line, party in zip(plan.create_lines, created):
                     line['party'] = party.id
         except ValidationError as exception:
             raise ClientImportError(gettext(
                     'ric_party.msg_import_save_failed', file=self.filename,
                     error=exception.message)) from exception
-        Line.create(lines)
+        Line.create(plan.lines)
         self.date = dt.datetime.now()
         self.save()
 
