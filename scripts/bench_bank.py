@@ -79,6 +79,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_billing import retrying  # noqa: E402
+from bench_orm import StockCalls  # noqa: E402
 
 #: bench_bank_data, imported by main() once the database URI is in the
 #: environment: trytond reads its configuration (the backend) at its first
@@ -86,6 +87,13 @@ from bench_billing import retrying  # noqa: E402
 data = None
 
 MODULES = ['ric_bank']
+#: the stock creations of the import and of the matching, timed
+STOCK_CALLS = [
+    ('account.statement', 'create'),
+    ('account.statement.origin', 'create'),
+    ('account.statement.line', 'create'),
+    ('ric.bank.match', 'create'),
+    ]
 INVOICE_BATCH = 200
 GOAL_SECONDS, GOAL_RATIO = 20, 5
 GOAL_NUMBER, GOAL_ALL = 0.98, 0.90
@@ -588,6 +596,8 @@ def main():
                 len(content) / 1e6))
 
         count = len(payments)
+        # after the set-up: proteus initialises the pool again
+        stock = StockCalls(database, STOCK_CALLS)
         start = time.perf_counter()
         statement_ids = import_file(
             database, company_id, ids['journal'], content)
@@ -607,6 +617,7 @@ def main():
                 count, imported, count / imported, matched,
                 count / matched, total, rate, GOAL_SECONDS, GOAL_SIZE,
                 goal))
+        print(stock.describe(count, total, 'payments'))
         print_scores("ric_bank", counts)
         ok &= total < goal
         ok &= counts['right number'] >= GOAL_NUMBER * counts['number']

@@ -46,6 +46,8 @@ from decimal import Decimal
 
 from tqdm import tqdm
 
+from bench_orm import StockCalls
+
 #: print the profile of the billing runs (--profile)
 PROFILE = False
 LEGAL_WEIGHTS = [2, 4, 10, 3, 5, 9, 4, 6, 8]
@@ -241,6 +243,17 @@ def retrying(database, context, func):
             exception.fix(extras)
 
 
+#: the stock calls of the runs, timed (bench_orm.StockCalls)
+STOCK = None
+STOCK_CALLS = [('account.invoice', 'create'), ('account.invoice', 'post')]
+
+
+def print_stock_share(count, duration):
+    line = STOCK.describe(count, duration, 'invoices') if STOCK else ''
+    if line:
+        print(line)
+
+
 def bill(database, company_id, month, client_ids):
     "Run the billing of month; return (invoices, errors, seconds)"
     from trytond.pool import Pool
@@ -253,6 +266,7 @@ def bill(database, company_id, month, client_ids):
                     'clients': [('add', client_ids)] if client_ids else []}])
         return run.id
     run_id = retrying(database, context, create)
+    STOCK.clear()
     start = time.perf_counter()
 
     def process():
@@ -299,6 +313,7 @@ def bill_again(database, month, count):
                                 'invoice_date': month_after(month)
                                 - dt.timedelta(days=1),
                                 'clients': [('add', clients)]}])
+                    STOCK.clear()
                     start = time.perf_counter()
                     Run.process([run])
                     duration = time.perf_counter() - start
@@ -398,7 +413,7 @@ def main():
         "print the throughput (repeatable: to compare two versions of the "
         "code on the same data)")
     args = parser.parse_args()
-    global PROFILE
+    global PROFILE, STOCK
     PROFILE = args.profile
     if args.reuse:
         return reuse(args)
@@ -431,6 +446,8 @@ def main():
         print("base: %s clients × %s distributives built in %.0f s" % (
                 len(client_ids), args.distributives, time.time() - start))
 
+        # after the set-up: proteus initialises the pool again
+        STOCK = StockCalls(database, STOCK_CALLS)
         results = []
         for month, clients in [
                 (months[0], rng.sample(client_ids, args.checkpoint)),
@@ -443,6 +460,7 @@ def main():
                     month.strftime('%Y-%m'),
                     len(clients) if clients else len(client_ids), count,
                     errors, duration, rate))
+            print_stock_share(count, duration)
         # a second run of the month bills nothing
         count, errors, duration = bill(database, ids[0], months[1], None)
         print("second run of %s: %s invoices in %.1f s" % (
@@ -485,11 +503,14 @@ def reuse(args):
     first = dt.date.fromisoformat(args.month)
     month = month_after(month_after(first))
     Pool(args.reuse).init()
+    global STOCK
+    STOCK = StockCalls(args.reuse, STOCK_CALLS)
     count, errors, duration = bill_again(args.reuse, month, args.checkpoint)
     print("ric_billing %s on %s (rolled back): %s clients, %s invoices, %s "
         "client errors logged in %.1f s: %.1f invoices/s" % (
             month.strftime('%Y-%m'), args.reuse, args.checkpoint, count,
             errors, duration, count / duration if duration else 0))
+    print_stock_share(count, duration)
     return 0
 
 
