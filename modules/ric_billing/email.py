@@ -125,10 +125,6 @@ class EmailLog(ModelSQL, ModelView):
         their invoices (see ``report.invoice_forms``), with the facsimile.
         Every invoice gets a log line, a client without e-mail included.
         """
-        pool = Pool()
-        Email = pool.get('ir.email')
-        Attachment = pool.get('ir.attachment')
-        invoices = list(invoices)
         groups = OrderedDict()
         for invoice in invoices:
             client = getattr(invoice, 'ric_client', None) or invoice.party
@@ -144,52 +140,68 @@ class EmailLog(ModelSQL, ModelView):
                     to_log.append(cls._log(invoice, client, 'no_email',
                             message=gettext(
                                 'ric_billing.msg_email_no_address')))
-        rendered = {}
-        if to_render:
-            try:
-                documents = render_forms(
-                    to_render, forms=forms, extension='pdf', facsimile=True)
-            except FormConversionError as exception:
-                documents = []
-                error = str(exception)
-                for invoice in to_render:
-                    client = (getattr(invoice, 'ric_client', None)
-                        or invoice.party)
-                    to_log.append(cls._log(invoice, client.id, 'failed',
-                            message=error))
-                to_render = []
-            for document in documents:
-                rendered.setdefault(
-                    document.invoices[0].id, []).append(document)
-        rendering = {i.id for i in to_render}
-        emails, attachments = [], []
+        rendered = cls._render(to_render, forms, to_log)
+        emails = []
         for (company, client), group in groups.items():
-            group = [i for i in group if i.id in rendering]
-            if not group:
-                continue
-            files = [(d.name + '.' + d.extension, d.data)
-                for i in group for d in rendered.get(i.id, [])]
-            msg = cls._message(group, addresses[client], files)
-            send_message_transactional(msg, strict=False)
-            email = Email.from_message(
-                msg, body=cls._body(group), resource=group[0])
-            emails.append((email, files))
-            recipients = msg['To']
-            for invoice in group:
-                to_log.append(cls._log(invoice, client, 'sent',
-                        recipients=recipients, email=email,
-                        forms=', '.join(d.form
-                            for d in rendered.get(invoice.id, []))))
-        Email.save([e for e, _ in emails])
-        for email, files in emails:
-            for name, data in files:
-                attachments.append(
-                    Attachment(resource=email, name=name, data=data))
-        Attachment.save(attachments)
+            group = [i for i in group if i.id in rendered]
+            if group:
+                emails.append(cls._send(
+                        group, client, addresses[client], rendered, to_log))
+        cls._store(emails)
         for log in to_log:
             if log.get('email') is not None:
                 log['email'] = log['email'].id
         return cls.create(to_log)
+
+    @classmethod
+    def _render(cls, invoices, forms, to_log):
+        """Return {invoice id: [document]} of the PDF forms of invoices;
+        log the invoices of a failed conversion"""
+        rendered = {}
+        if not invoices:
+            return rendered
+        try:
+            documents = render_forms(
+                invoices, forms=forms, extension='pdf', facsimile=True)
+        except FormConversionError as exception:
+            for invoice in invoices:
+                client = (getattr(invoice, 'ric_client', None)
+                    or invoice.party)
+                to_log.append(cls._log(invoice, client.id, 'failed',
+                        message=str(exception)))
+            return rendered
+        for invoice in invoices:
+            rendered[invoice.id] = []
+        for document in documents:
+            rendered[document.invoices[0].id].append(document)
+        return rendered
+
+    @classmethod
+    def _send(cls, invoices, client, addresses, rendered, to_log):
+        """Send the message of the invoices of a client; log it and return
+        (e-mail, files) to store"""
+        Email = Pool().get('ir.email')
+        files = [(d.name + '.' + d.extension, d.data)
+            for i in invoices for d in rendered[i.id]]
+        msg = cls._message(invoices, addresses, files)
+        send_message_transactional(msg, strict=False)
+        email = Email.from_message(
+            msg, body=cls._body(invoices), resource=invoices[0])
+        for invoice in invoices:
+            to_log.append(cls._log(invoice, client, 'sent',
+                    recipients=msg['To'], email=email,
+                    forms=', '.join(d.form for d in rendered[invoice.id])))
+        return email, files
+
+    @classmethod
+    def _store(cls, emails):
+        "Save the e-mails sent and their files as attachments"
+        pool = Pool()
+        Email = pool.get('ir.email')
+        Attachment = pool.get('ir.attachment')
+        Email.save([e for e, _ in emails])
+        Attachment.save([Attachment(resource=email, name=name, data=data)
+                for email, files in emails for name, data in files])
 
     @classmethod
     def _log(cls, invoice, client, state, **values):

@@ -78,17 +78,35 @@ class Export(Model):
         the numbers of its documents by type code, the requisites of the
         counterparty on the invoice date, the lines and Tryton's amounts
         (never recomputed)."""
-        pool = Pool()
-        Document = pool.get('ric.billing.document')
-        Party = pool.get('party.party')
         if start_date > end_date:
             raise ExportError(gettext('ric_billing.msg_export_dates'))
         invoices = cls.get_invoices(company, start_date, end_date)
+        documents = cls._documents(invoices)
+        requisites = cls._requisites(invoices)
+        sales = []
+        for invoice in invoices:
+            client = getattr(invoice, 'ric_client', None) or invoice.party
+            sales.append(cls._sale(invoice, client,
+                    documents.get(invoice.id, {}),
+                    requisites.get((client.id, invoice.invoice_date))))
+        return sales
+
+    @classmethod
+    def _documents(cls, invoices):
+        "Return {invoice id: {type code: document}}"
+        Document = Pool().get('ric.billing.document')
         documents = defaultdict(dict)
         for document in Document.search([
                     ('origin', 'in', [str(i) for i in invoices]),
                     ]):
             documents[document.origin.id][document.type.code] = document
+        return documents
+
+    @classmethod
+    def _requisites(cls, invoices):
+        """Return {(client id, date): requisites} of the clients of the
+        invoices on their dates"""
+        Party = Pool().get('party.party')
         by_date = defaultdict(set)
         for invoice in invoices:
             client = getattr(invoice, 'ric_client', None) or invoice.party
@@ -98,61 +116,57 @@ class Export(Model):
             for client, value in Party.get_requisites(
                     sorted(clients), date).items():
                 requisites[(client, date)] = value
-        sales = []
-        for invoice in invoices:
-            client = getattr(invoice, 'ric_client', None) or invoice.party
-            req = requisites.get((client.id, invoice.invoice_date))
-            docs = documents.get(invoice.id, {})
-            document_set = getattr(invoice, 'ric_document_set', None)
-            sales.append({
-                    'invoice': invoice,
-                    'invoice_id': invoice.id,
-                    'invoice_number': invoice.number,
-                    'date': invoice.invoice_date,
-                    'period_start': getattr(
-                        invoice, 'ric_period_start', None),
-                    'period_end': getattr(invoice, 'ric_period_end', None),
-                    'documents': {c: (d.number, d.date)
-                        for c, d in docs.items()},
-                    'upd_status': {'upd_1': '1', 'upd_2': '2'}.get(
-                        document_set, ''),
-                    'client_code': (getattr(client, 'client_number', None)
-                        or client.code),
-                    'counterparty': {
-                        'name': req.name if req else invoice.party.rec_name,
-                        'inn': (req.inn if req else None) or '',
-                        'kpp': (req.kpp if req else None) or '',
-                        'ogrn': (req.ogrn if req else None) or '',
-                        'address': (req.legal_address if req else None)
-                        or '',
-                        },
-                    'lines': [{
-                            'sequence': n,
-                            'description': l.description or (
-                                l.product.rec_name if l.product else ''),
-                            'quantity': l.quantity,
-                            'unit': l.unit.rec_name if l.unit else '',
-                            'unit_price': l.unit_price,
-                            'amount': l.amount,
-                            'vat_rate': _rate(l),
-                            'account': l.account.code if l.account else '',
-                            } for n, l in enumerate(
-                            (l for l in invoice.lines if l.type == 'line'),
-                            1)],
-                    'taxes': [{
-                            'name': t.description or (
-                                t.tax.rec_name if t.tax else ''),
-                            'base': t.base,
-                            'amount': t.amount,
-                            'account': t.account.code if t.account else '',
-                            } for t in invoice.taxes],
-                    'untaxed_amount': invoice.untaxed_amount,
-                    'tax_amount': invoice.tax_amount,
-                    'total_amount': invoice.total_amount,
-                    'receivable_account': invoice.account.code,
-                    'currency': invoice.currency.code,
-                    })
-        return sales
+        return requisites
+
+    @classmethod
+    def _sale(cls, invoice, client, documents, req):
+        "Return the dict of the sale of the invoice"
+        document_set = getattr(invoice, 'ric_document_set', None)
+        return {
+            'invoice': invoice,
+            'invoice_id': invoice.id,
+            'invoice_number': invoice.number,
+            'date': invoice.invoice_date,
+            'period_start': getattr(invoice, 'ric_period_start', None),
+            'period_end': getattr(invoice, 'ric_period_end', None),
+            'documents': {c: (d.number, d.date)
+                for c, d in documents.items()},
+            'upd_status': {'upd_1': '1', 'upd_2': '2'}.get(
+                document_set, ''),
+            'client_code': (getattr(client, 'client_number', None)
+                or client.code),
+            'counterparty': {
+                'name': req.name if req else invoice.party.rec_name,
+                'inn': (req.inn if req else None) or '',
+                'kpp': (req.kpp if req else None) or '',
+                'ogrn': (req.ogrn if req else None) or '',
+                'address': (req.legal_address if req else None) or '',
+                },
+            'lines': [{
+                    'sequence': n,
+                    'description': l.description or (
+                        l.product.rec_name if l.product else ''),
+                    'quantity': l.quantity,
+                    'unit': l.unit.rec_name if l.unit else '',
+                    'unit_price': l.unit_price,
+                    'amount': l.amount,
+                    'vat_rate': _rate(l),
+                    'account': l.account.code if l.account else '',
+                    } for n, l in enumerate(
+                    (l for l in invoice.lines if l.type == 'line'), 1)],
+            'taxes': [{
+                    'name': t.description or (
+                        t.tax.rec_name if t.tax else ''),
+                    'base': t.base,
+                    'amount': t.amount,
+                    'account': t.account.code if t.account else '',
+                    } for t in invoice.taxes],
+            'untaxed_amount': invoice.untaxed_amount,
+            'tax_amount': invoice.tax_amount,
+            'total_amount': invoice.total_amount,
+            'receivable_account': invoice.account.code,
+            'currency': invoice.currency.code,
+            }
 
     @classmethod
     def export_xml(cls, company, start_date, end_date):

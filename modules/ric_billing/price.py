@@ -234,9 +234,30 @@ def month_prices(company, items, month, connected=None):
     discounts = _discounts(clients, month)
     promotions = _promotions(month)
     connected = connected or {}
+    result = _budget_prices(items, budgets, list_amount)
+    for item in items:
+        if item in result:
+            continue
+        client, distributive, _, _ = item
+        amount = list_amount(item)
+        if (distributive, client) in fixed:
+            price = fixed[(distributive, client)]
+            result[item] = MonthPrice(
+                round_kopeck(price.amount), 'fixed', amount, price)
+        elif amount is None:
+            result[item] = None
+        else:
+            result[item] = _best_price(item, amount,
+                discounts.get(client, []), promotions, connected)
+    return result
+
+
+def _budget_prices(items, budgets, list_amount):
+    """Return {item: MonthPrice} of the items in a client budget
+
+    The budget of a set is shared in proportion to the list prices of its
+    distributives (equally when none has one)."""
     result = {}
-    # the budget of a set is shared in proportion to the list prices of
-    # its distributives (equally when none has one)
     budget_items = defaultdict(list)
     for item in items:
         if item[1] in budgets:
@@ -247,38 +268,31 @@ def month_prices(company, items, month, connected=None):
         for item, share in zip(budget_lines, shares):
             result[item] = MonthPrice(
                 share, 'budget', list_amount(item), budget)
-    for item in items:
-        if item in result:
-            continue
-        client, distributive, system, network_type = item
-        amount = list_amount(item)
-        if (distributive, client) in fixed:
-            price = fixed[(distributive, client)]
-            result[item] = MonthPrice(
-                round_kopeck(price.amount), 'fixed', amount, price)
-            continue
-        if amount is None:
-            result[item] = None
-            continue
-        best = MonthPrice(amount, 'price_list', amount, None)
-        for discount in discounts.get(client, []):
-            if discount.distributive and discount.distributive.id != distributive:
-                continue
-            reduced = discount.apply(amount)
-            if reduced < best.amount:
-                best = MonthPrice(reduced, 'discount', amount, discount)
-        for promotion in promotions:
-            if not promotion.applies(system, network_type):
-                continue
-            if (promotion.new_clients_only
-                    and connected.get(distributive, dt.date.min)
-                    < promotion.date_from):
-                continue
-            reduced = promotion.apply(amount)
-            if reduced < best.amount:
-                best = MonthPrice(reduced, 'promotion', amount, promotion)
-        result[item] = best
     return result
+
+
+def _best_price(item, amount, discounts, promotions, connected):
+    """Return the MonthPrice of the lowest of the list price amount, the
+    client's discounts and the promotions that apply to the item"""
+    _, distributive, system, network_type = item
+    best = MonthPrice(amount, 'price_list', amount, None)
+    for discount in discounts:
+        if discount.distributive and discount.distributive.id != distributive:
+            continue
+        reduced = discount.apply(amount)
+        if reduced < best.amount:
+            best = MonthPrice(reduced, 'discount', amount, discount)
+    for promotion in promotions:
+        if not promotion.applies(system, network_type):
+            continue
+        if (promotion.new_clients_only
+                and connected.get(distributive, dt.date.min)
+                < promotion.date_from):
+            continue
+        reduced = promotion.apply(amount)
+        if reduced < best.amount:
+            best = MonthPrice(reduced, 'promotion', amount, promotion)
+    return best
 
 
 def _share(total, weights):

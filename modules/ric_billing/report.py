@@ -291,6 +291,13 @@ class FormDocument:
             free = [l for l in self.lines if not l.amount]
             self.lines = free
         self.currency = shared.currency[invoice.id]
+        self._set_amounts(invoice, shared)
+        self._set_basis(invoice, shared, data)
+        self._set_signers(shared.signers[invoice.id], facsimile)
+        self._set_payment(form, invoice)
+
+    def _set_amounts(self, invoice, shared):
+        "The totals, the VAT texts and the amounts in words"
         self.untaxed = money(invoice.untaxed_amount)
         self.tax = money(invoice.tax_amount)
         self.total = money(invoice.total_amount)
@@ -312,6 +319,10 @@ class FormDocument:
         self.total_text = (
             'Всего оказано услуг %s, на сумму %s руб.' % (
                 self.line_count, self.total))
+
+    def _set_basis(self, invoice, shared, data):
+        """The service period, the contract, the payment documents and the
+        status of the UPD"""
         start = getattr(invoice, 'ric_period_start', None)
         end = getattr(invoice, 'ric_period_end', None)
         self.period = (
@@ -331,7 +342,9 @@ class FormDocument:
                 getattr(invoice, 'ric_document_set', None) == 'upd_2'
                 or not self.vat_payer) else 1
         self.upd_status = int(status)
-        signers = shared.signers[invoice.id]
+
+    def _set_signers(self, signers, facsimile):
+        "The signatories and, with the facsimile, their images"
         self.head = signers.get('head') or NO_SIGNER
         self.accountant = signers.get('chief_accountant') or self.head
         blank = image(None)
@@ -339,6 +352,9 @@ class FormDocument:
         self.accountant_signature = (
             self.accountant.signature if facsimile else blank)
         self.stamp = self.head.stamp if facsimile else blank
+
+    def _set_payment(self, form, invoice):
+        "The purpose of the payment and the QR code of the payment invoice"
         self.purpose = 'Оплата по счёту № %s от %s%s. %s' % (
             self.number, self.date_short,
             ' за период %s' % self.period if self.period else '',
