@@ -421,7 +421,11 @@ class Work(_OverdueMixin, LifecycleMixin, ModelSQL, ModelView):
     def create(cls, vlist):
         pool = Pool()
         Assignment = pool.get('ric.task.assignment')
-        vlist = [cls._computed(v) for v in vlist]
+        # the defaults count as given: a work created without a reminder
+        # delay is reminded the default delay before
+        defaults = cls.default_get(
+            ['duration', 'remind_before'], with_rec_name=False)
+        vlist = [cls._computed(v, defaults) for v in vlist]
         assignments = Assignment.browse(
             [v['assignment'] for v in vlist if v.get('assignment')])
         parties = {a.id: a.party.id for a in assignments}

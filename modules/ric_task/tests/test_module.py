@@ -194,6 +194,33 @@ class RicTaskTestCase(
             self.assertEqual(len(labels), 2)  # new assignment, reminder
 
     @with_transaction()
+    def test_reminder_default_delay(self):
+        """A work created without a delay is reminded the default delay
+        before and ends the default duration after its start"""
+        pool = Pool()
+        Assignment = pool.get('ric.task.assignment')
+        Work = pool.get('ric.task.work')
+        company = self._setup()
+        with set_company(company):
+            employee, _ = _employee(company, "Engineer", 'engineer')
+            client, = _clients(1)
+            assignment, = Assignment.create([{
+                        'party': client.id, 'direction': self.service.id,
+                        'executor': employee.id}])
+            start = dt.datetime(2026, 12, 7, 10, 0)
+            work, no_reminder = Work.create([{
+                        'assignment': assignment.id, 'executor': employee.id,
+                        'planned_datetime': start, 'goal': "Call"}, {
+                        'assignment': assignment.id, 'executor': employee.id,
+                        'planned_datetime': start, 'remind_before': None,
+                        'goal': "Visit"}])
+            self.assertEqual(work.remind_before, dt.timedelta(minutes=15))
+            self.assertEqual(work.remind_at, dt.datetime(2026, 12, 7, 9, 45))
+            self.assertEqual(work.planned_end,
+                dt.datetime(2026, 12, 7, 10, 30))
+            self.assertIsNone(no_reminder.remind_at)
+
+    @with_transaction()
     def test_department_visibility(self):
         """An engineer sees the documents of the clients of the department
         and the ones executed by them, a manager sees all"""
