@@ -7,7 +7,8 @@ the demo data (on the backend of the run: SQLite or PostgreSQL), starts one
 trytond serving sao on a free port and one Debian Chromium driven by
 Playwright.  For each role of the demo (the administrator last) it logs in,
 lists the menu entries the role sees (suite and official modules alike) and
-opens each of them the way a click in the menu does, then fails on
+opens each of them the way a click in the menu does (a role with many
+entries in two pages alternately), then fails on
 
 * a JavaScript error (uncaught exception, jQuery deferred exception,
   console error) or a resource the server does not serve (custom.js…);
@@ -58,6 +59,9 @@ ROLES = os.environ.get('RIC_BROWSER_ROLES', '').split() or (
     ALL_ROLES if BACKEND == 'sqlite' else ['manager'])
 #: seconds a screen may take to open
 SCREEN_TIMEOUT = float(os.environ.get('RIC_BROWSER_SCREEN_TIMEOUT', 30))
+#: a role with this many entries to open opens them in two pages
+#: alternately (a second login costs a few seconds)
+PAGES_FROM = int(os.environ.get('RIC_BROWSER_PAGES_FROM', 20))
 
 pytestmark = [
     pytest.mark.browser,
@@ -311,7 +315,10 @@ def server():
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = 'http://127.0.0.1:%s/' % port
     try:
+        started = time.monotonic()
         wait_ready(url, database, process, log.name)
+        print('browser test server ready in %.0f s' % (
+                time.monotonic() - started))
         yield url, database, log.name
     finally:
         process.terminate()
@@ -347,7 +354,19 @@ OPENED = {}
 
 # Instrumentation of sao: record what the user would see as an error
 INSTRUMENT = """() => {
-    window.__ric = {errors: []};
+    // the time of the last request sent or answered: a screen is drawn
+    // when no request is pending and none was answered for a moment
+    window.__ric = {errors: [], last: performance.now()};
+    jQuery(document).on('ajaxSend ajaxComplete', () => {
+        window.__ric.last = performance.now();
+    });
+    // no animation: a screen is read and shot as drawn, and the browser
+    // (the busiest process of the test) spares the frames of the fades
+    jQuery.fx.off = true;
+    const style = document.createElement('style');
+    style.textContent = '*, *::before, *::after { '
+        + 'transition: none !important; animation: none !important; }';
+    document.head.appendChild(style);
     const record = (kind, args) => {
         window.__ric.errors.push(kind + ': ' + Array.from(args).map(
             a => (typeof a === 'string') ? a : JSON.stringify(a)).join(' ')
@@ -365,11 +384,41 @@ INSTRUMENT = """() => {
     wrap(Sao.common.message, 'run', 'message');
 }"""
 
-SETTLED = """() => {
-    const busy = (window.jQuery && jQuery.active > 0)
-        || jQuery('#processing').is(':visible');
-    return !busy;
+#: true when no request is pending and none was sent or answered for
+#: quiet milliseconds (sao draws a list or a graph and may ask for more
+#: just after an answer)
+SETTLED = """quiet => {
+    if (!window.jQuery || jQuery.active > 0
+            || jQuery('#processing').is(':visible')) {
+        return false;
+    }
+    const last = window.__ric ? window.__ric.last : 0;
+    return performance.now() - last >= quiet;
 }"""
+
+#: open a menu entry as a click does (Sao.Action.exec_keyword, whose
+#: get_keyword answer gives the types of the actions too); resolve with
+#: those types (null when the role may not read them), not awaiting the
+#: action: its deferred may stay pending (a wizard)
+OPEN_ENTRY = """id => new Promise(resolve => {
+    const data = {'model': 'ir.ui.menu', 'id': id};
+    window.__ric.last = performance.now();
+    Sao.rpc({
+        'method': 'model.ir.action.keyword.get_keyword',
+        'params': ['tree_open', ['ir.ui.menu', id], {}],
+    }, Sao.Session.current_session).then(actions => {
+        resolve(actions.map(a => a.type));
+        const keyact = {};
+        for (const action of actions) {
+            keyact[action.name.split(' / ').pop()] = action;
+        }
+        if (actions.length) {
+            Sao.common.selection(
+                Sao.i18n.gettext('Select your action'), keyact, false)
+                .then(action => Sao.Action.exec_action(action, data, null));
+        }
+    }, () => resolve(null));
+})"""
 
 SCREEN_TEXT = """CODE_COLUMNS => {
     const texts = [document.title];
@@ -524,8 +573,8 @@ class RoleSession:
         page.keyboard.press('Enter')
         page.wait_for_selector('#menu .treeview, #menu table', timeout=60000)
         page.evaluate(INSTRUMENT)
-        self.settle()
-        page.wait_for_timeout(500)
+        # a dialog sao opens at login follows the answers of the login
+        self.settle(quiet=500)
         problems = []
         if login_text:
             problems.append('login screen: English %s' % sorted(login_text))
@@ -560,39 +609,37 @@ class RoleSession:
             ['complete_name', 'action', 'parent'])
         return [m for m in menus if m['action']]
 
-    def settle(self, timeout=SCREEN_TIMEOUT):
-        "Wait until no request is pending for a moment; False on time-out"
-        end = time.monotonic() + timeout
-        calm = 0
-        while time.monotonic() < end:
-            if self.page.evaluate(SETTLED):
-                calm += 1
-                if calm >= 2:
-                    return True
-            else:
-                calm = 0
-            self.page.wait_for_timeout(80)
-        return False
+    def settle(self, timeout=SCREEN_TIMEOUT, quiet=150):
+        """Wait until no request is pending and none was sent or answered
+        for quiet milliseconds; False on time-out"""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        try:
+            self.page.wait_for_function(SETTLED, arg=quiet, polling=25,
+                timeout=timeout * 1000)
+            return True
+        except PlaywrightTimeout:
+            return False
 
     def open_menu(self, menu, check_english=True):
         "Open a menu entry as a click does; return the problems seen"
+        return self.check_menu(self.start_menu(menu), check_english)
+
+    def start_menu(self, menu):
+        """Start opening a menu entry as a click does, without waiting for
+        its screen; return what check_menu needs"""
+        return menu, self.page.evaluate(OPEN_ENTRY, menu['id'])
+
+    def check_menu(self, started, check_english=True):
+        """Wait for the screen of the entry start_menu opened, check it,
+        close it; return the problems seen"""
         page = self.page
+        menu, actions = started
         problems = []
-        actions = page.evaluate("""id => new Promise(resolve => Sao.rpc({
-                'method': 'model.ir.action.keyword.get_keyword',
-                'params': ['tree_open', ['ir.ui.menu', id], {}],
-            }, Sao.Session.current_session).then(
-                r => resolve(r.map(a => a.type)), () => resolve(null)))""",
-            menu['id'])
         if not actions:
             # the menu is shown but its action is not allowed to the role
-            return ['the entry opens nothing: its action is not allowed']
-        # not awaited: the deferred of an action may stay pending (a wizard)
-        page.evaluate("""id => {
-                Sao.Action.exec_keyword('tree_open', {
-                    'model': 'ir.ui.menu', 'id': id}, null, false);
-            }""", menu['id'])
-        page.wait_for_timeout(80)
+            return problems + [
+                'the entry opens nothing: its action is not allowed']
+        # a list fills its rows and a graph draws after the last answer
         if not self.settle():
             if page.evaluate("() => jQuery('#processing').is(':visible')"):
                 problems.append('still «Обработка» after %ss' % SCREEN_TIMEOUT)
@@ -604,8 +651,6 @@ class RoleSession:
             self.log_in()
             self.take_events()
             return problems
-        # a list fills its rows and a graph draws after the last answer
-        page.wait_for_timeout(120)
         shown = page.evaluate(
             """() => Sao.Tab.tabs.length
                 + jQuery('.modal:visible').length""")
@@ -623,7 +668,7 @@ class RoleSession:
                     self.login, menu['id'], name)))
         problems += self.take_events()
         page.evaluate(CLOSE_ALL)
-        self.settle(10)
+        self.settle(10, quiet=50)
         # an answer of the closed screen may still report an error
         problems += self.take_events()
         return problems
@@ -780,31 +825,49 @@ def test_role_menus(browser, server, role):
     screenshots = os.path.join(ARTIFACTS, 'browser-%s' % BACKEND)
     os.makedirs(screenshots, exist_ok=True)
     started = time.monotonic()
-    session = RoleSession(browser, server, role, screenshots)
+    sessions = [RoleSession(browser, server, role, screenshots)]
     failures = []
     timings = []
     try:
-        failures += ['%s: %s' % (role, p) for p in session.log_in()]
-        menus = session.menus()
+        failures += ['%s: %s' % (role, p) for p in sessions[0].log_in()]
+        menus = sessions[0].menus()
         assert menus, "%s sees no menu entry" % role
-        opened = 0
-        for menu in menus:
-            if menu['id'] in OPENED:
-                continue
+        todo = [m for m in menus if m['id'] not in OPENED]
+        for menu in todo:
             OPENED[menu['id']] = role
-            opened += 1
-            start = time.monotonic()
-            problems = session.open_menu(menu, check_english=not any(
+        if len(todo) >= PAGES_FROM:
+            # a second client of the role opens an entry while the server
+            # answers the first one: the browser draws, reads and shoots
+            # a screen while the server works for the other
+            sessions.append(RoleSession(browser, server, role, screenshots))
+            failures += ['%s: %s' % (role, p) for p in sessions[1].log_in()]
+        pending = []  # (session, what start_menu returned, start time)
+        free = list(sessions)
+
+        def check(session, opening, start):
+            menu = opening[0]
+            problems = session.check_menu(opening, check_english=not any(
                     menu['complete_name'].startswith(p)
                     for p in EXEMPT_MENUS))
             timings.append((time.monotonic() - start, menu['complete_name']))
-            failures += ['%s: %s: %s' % (role, menu['complete_name'], p)
-                for p in problems]
+            failures.extend('%s: %s: %s' % (role, menu['complete_name'], p)
+                for p in problems)
+            free.append(session)
+        for menu in todo:
+            if not free:
+                check(*pending.pop(0))
+            session = free.pop(0)
+            pending.append(
+                (session, session.start_menu(menu), time.monotonic()))
+        while pending:
+            check(*pending.pop(0))
     finally:
-        session.close()
-    print('browser %s (%s): %s entries seen, %s opened in %.0f s; '
-        'slowest: %s' % (role, BACKEND, len(menus), opened,
-            time.monotonic() - started, ', '.join('%s %.1f s' % (n, t)
+        for session in sessions:
+            session.close()
+    print('browser %s (%s): %s entries seen, %s opened in %.0f s '
+        '(%s page(s)); slowest: %s' % (role, BACKEND, len(menus), len(todo),
+            time.monotonic() - started, len(sessions),
+            ', '.join('%s %.1f s' % (n, t)
                 for t, n in sorted(timings, reverse=True)[:5])))
     with open(os.path.join(screenshots, 'problems.txt'), 'a') as fp:
         fp.write(''.join(f + '\n' for f in failures))

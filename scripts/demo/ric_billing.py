@@ -38,9 +38,12 @@ def create(ctx):
     create_billing_setup(company, config)
     months = [_month(ctx.today, n) for n in (3, 2, 1)]
     years = sorted({m.year for m in months} | {ctx.today.year})
-    clients = [Party(i) for i in ctx.data.get('clients', [])]
-    clients = [c for c in clients if c.client_status == 'served'] or clients
-    clients = clients[:BILLED_CLIENTS]
+    client_ids = ctx.data.get('clients', [])
+    # the statuses read at once (a proteus record reads its own)
+    statuses = {c['id']: c['client_status'] for c in Party._proxy.read(
+            client_ids, ['client_status'], config.context)}
+    served = [i for i in client_ids if statuses[i] == 'served']
+    clients = [Party(i) for i in (served or client_ids)[:BILLED_CLIENTS]]
     if not clients:
         return
     entrepreneur = create_entity("ИП Соколова Анна Викторовна",

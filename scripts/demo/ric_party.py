@@ -93,7 +93,8 @@ def settlement_account(rng, bik, prefix='40702810'):
 
 
 def create_bank_accounts(ctx, parties):
-    "Give most parties a settlement account at one of the BANKS"
+    """Give most parties (dicts with their id and name) a settlement
+    account at one of the BANKS"""
     config, rng = ctx.config, ctx.rng
     Party = Model.get('party.party', config=config)
     Bank = Model.get('bank', config=config)
@@ -111,14 +112,15 @@ def create_bank_accounts(ctx, parties):
         if rng.random() < 0.2:
             continue
         bank = rng.choice(banks)
-        account = Account(bank=bank)
-        account.owners.append(Party(party.id))
-        account.numbers.new(type='ru_account', number=settlement_account(
-                rng, bank.bik,
-                '40802810' if party.name.startswith('ИП') else '40702810'))
-        accounts.append(account)
+        prefix = '40802810' if party['name'].startswith('ИП') else '40702810'
+        accounts.append({'bank': bank.id,
+                'owners': [('add', [party['id']])],
+                'numbers': [('create', [{'type': 'ru_account',
+                                'number': settlement_account(
+                                    rng, bank.bik, prefix)}])],
+                })
     for start in range(0, len(accounts), 100):
-        Account.save(accounts[start:start + 100])
+        Account._proxy.create(accounts[start:start + 100], config.context)
 
 
 def person(rng):
@@ -149,6 +151,11 @@ def create(ctx):
     directions = {d.code: d for d in Direction.find([])}
 
     count = 300 * max(ctx.scale, 1)
+    # the records are created from their values, a hundred at a time: a
+    # proteus record would ask the server for its defaults and the
+    # on_change of every field set
+    context = config.context
+    employee_ids = [e.id for e in employees]
     parties, used_inn = [], set()
     for i in range(count):
         kind = rng.random()
@@ -169,91 +176,108 @@ def create(ctx):
             continue
         used_inn.add(inn)
         city, postal, code = rng.choice(CITIES)
-        party = Party(name=name, is_client=True)
-        party.client_status = rng.choice(
+        party = {'name': name, 'is_client': True}
+        party['client_status'] = rng.choice(
             ['served', 'served', 'potential', 'potential', 'disconnected'])
-        party.client_number = str(193000 + i)
-        party.client_category = rng.choice(['A', 'B', 'C', 'C'])
-        party.tax_regime = rng.choice(REGIMES)
-        party.industry = rng.choice(industries)
-        party.record_source = rng.choice(sources)
-        party.accountants = rng.choice([0, 1, 1, 2, 3, 5, 8])
-        party.lawyers = rng.choice([0, 0, 0, 1, 2])
+        party['client_number'] = str(193000 + i)
+        party['client_category'] = rng.choice(['A', 'B', 'C', 'C'])
+        party['tax_regime'] = rng.choice(REGIMES)
+        party['industry'] = rng.choice(industries).id
+        party['record_source'] = rng.choice(sources).id
+        party['accountants'] = rng.choice([0, 1, 1, 2, 3, 5, 8])
+        party['lawyers'] = rng.choice([0, 0, 0, 1, 2])
         if rng.random() < 0.2:
-            party.competitor_systems = rng.choice(['Гарант', 'Кодекс'])
-        party.key_client = rng.random() < 0.05
-        address = party.addresses[0]
-        address.city = city
-        address.postal_code = postal
-        address.street = '%s, д. %s' % (rng.choice(STREETS),
-            rng.randint(1, 150))
-        party.identifiers.new(type='ru_vat', code=inn)
-        party.contact_mechanisms.new(type='phone',
-            value=city_phone(code, rng))
+            party['competitor_systems'] = rng.choice(['Гарант', 'Кодекс'])
+        party['key_client'] = rng.random() < 0.05
+        address = {'city': city, 'postal_code': postal,
+            'street': '%s, д. %s' % (rng.choice(STREETS),
+                rng.randint(1, 150))}
+        party['addresses'] = [('create', [address])]
+        party['identifiers'] = [('create', [
+                    {'type': 'ru_vat', 'code': inn}])]
+        mechanisms = [{'type': 'phone', 'value': city_phone(code, rng)}]
         if rng.random() < 0.6:
-            party.contact_mechanisms.new(
-                type='email', value='office%s@example.ru' % i)
-        if employees:
+            mechanisms.append(
+                {'type': 'email', 'value': 'office%s@example.ru' % i})
+        party['contact_mechanisms'] = [('create', mechanisms)]
+        if employee_ids:
+            responsibles = []
             for code_ in ['sales', 'service']:
                 if code_ in directions and rng.random() < 0.8:
-                    party.ric_responsibles.new(
-                        direction=directions[code_],
-                        employee=rng.choice(employees),
-                        date_from=today - dt.timedelta(
-                            days=rng.randint(30, 900)))
-            if party.key_client:
-                party.key_client_responsible = rng.choice(employees)
+                    responsibles.append({
+                            'direction': directions[code_].id,
+                            'employee': rng.choice(employee_ids),
+                            'date_from': today - dt.timedelta(
+                                days=rng.randint(30, 900)),
+                            })
+            if responsibles:
+                party['ric_responsibles'] = [('create', responsibles)]
+            if party['key_client']:
+                party['key_client_responsible'] = rng.choice(employee_ids)
         parties.append(party)
     for start in range(0, len(parties), 100):
-        Party.save(parties[start:start + 100])
+        chunk = parties[start:start + 100]
+        for party, id_ in zip(chunk, Party._proxy.create(chunk, context)):
+            party['id'] = id_
 
     contacts = []
     for party in parties:
         for title, type_, main in rng.sample(POSITIONS, rng.randint(1, 3)):
-            contact = Contact(party=party, name=person(rng), position=title,
-                position_type=type_)
-            contact.decision_maker = main and type_ == 'head'
-            contact.decision_influencer = type_ == 'chief_accountant'
-            contact.key_user = type_ in {'accountant', 'lawyer'}
-            contact.stop_list = rng.random() < 0.03
-            contact.phone = '+7 9%02d %03d-%02d-%02d' % (
+            contact = {'party': party['id'], 'name': person(rng),
+                'position': title, 'position_type': type_}
+            contact['decision_maker'] = main and type_ == 'head'
+            contact['decision_influencer'] = type_ == 'chief_accountant'
+            contact['key_user'] = type_ in {'accountant', 'lawyer'}
+            contact['stop_list'] = rng.random() < 0.03
+            contact['phone'] = '+7 9%02d %03d-%02d-%02d' % (
                 rng.randint(0, 99), rng.randint(0, 999),
                 rng.randint(0, 99), rng.randint(0, 99))
-            contact.birthday = dt.date(rng.randint(1960, 1998),
+            contact['birthday'] = dt.date(rng.randint(1960, 1998),
                 rng.randint(1, 12), rng.randint(1, 28))
             contacts.append(contact)
     for start in range(0, len(contacts), 200):
-        Contact.save(contacts[start:start + 200])
+        Contact._proxy.create(contacts[start:start + 200], context)
 
     # planted duplicates: the same client entered again by hand
     duplicates = []
     for original in rng.sample(parties, min(5 * max(ctx.scale, 1),
                 len(parties))):
-        twin = Party(name=original.name.replace('ООО «', 'ООО "')
-            .replace('»', '"'), is_client=True, client_status='potential')
-        address = twin.addresses[0]
-        address.city = original.addresses[0].city
-        address.street = original.addresses[0].street.replace(
-            'ул.', 'улица')
-        duplicates.append(twin)
-    Party.save(duplicates)
+        address, = original['addresses'][0][1]
+        duplicates.append({
+                'name': original['name'].replace('ООО «', 'ООО "')
+                .replace('»', '"'),
+                'is_client': True, 'client_status': 'potential',
+                'addresses': [('create', [{'city': address['city'],
+                                'street': address['street'].replace(
+                                    'ул.', 'улица')}])],
+                })
+    if duplicates:
+        for twin, id_ in zip(duplicates,
+                Party._proxy.create(duplicates, context)):
+            twin['id'] = id_
 
     # a few clients pay through another legal person since this year
     History = Model.get('ric.party.counterparty', config=config)
-    history = []
+    payers, history = [], []
     for client in rng.sample(parties, min(5, len(parties))):
-        payer = Party(name='ООО «%s плюс»' % rng.choice(COMPANY_WORDS))
-        payer.identifiers.new(type='ru_vat', code=inn10(rng))
-        payer.save()
-        history.append(History(client=client, counterparty=payer,
-                start_date=today.replace(month=1, day=1)))
-    History.save(history)
-    create_bank_accounts(
-        ctx, parties + [h.counterparty for h in history])
+        payers.append({
+                'name': 'ООО «%s плюс»' % rng.choice(COMPANY_WORDS),
+                'addresses': [('create', [{}])],
+                'identifiers': [('create', [
+                            {'type': 'ru_vat', 'code': inn10(rng)}])],
+                })
+        history.append({'client': client['id'],
+                'start_date': today.replace(month=1, day=1)})
+    if payers:
+        for payer, values, id_ in zip(payers, history,
+                Party._proxy.create(payers, context)):
+            payer['id'] = values['counterparty'] = id_
+        History._proxy.create(history, context)
+    create_bank_accounts(ctx, parties + payers)
 
-    ids = [p.id for p in parties] + [p.id for p in duplicates]
-    ctx.data['clients'] = [p.id for p in parties]
-    ctx.data['party_duplicates'] = [p.id for p in duplicates]
+    ids = [p['id'] for p in parties] + [p['id'] for p in duplicates]
+    ctx.data['clients'] = [p['id'] for p in parties]
+    ctx.data['party_duplicates'] = [p['id'] for p in duplicates]
 
     from proteus import Wizard
     Wizard('ric.party.update_segments', config=config)

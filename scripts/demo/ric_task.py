@@ -57,12 +57,18 @@ def create(ctx):
     for line in Responsible.find([('party', 'in', client_ids)]):
         responsible.setdefault(line.employee.id, []).append(
             (line.party.id, line.direction.code))
+    context = config.context
     contacts = {}
-    for contact in Contact.find([('party', 'in', client_ids)]):
-        contacts.setdefault(contact.party.id, []).append(contact)
+    # in the order of Contact.find
+    for contact in Contact._proxy.search_read([('party', 'in', client_ids)],
+            0, None, None, ['party', 'position'], context):
+        contacts.setdefault(contact['party'], []).append(contact)
 
     start = today - dt.timedelta(days=21)
     count = 12 * max(ctx.scale, 1)
+    # the assignments are created from their values (a work gets the
+    # client of its assignment): a proteus record would ask the server
+    # for its defaults and the on_change of every field set
     assignments = []
     for employee in employees:
         own = responsible.get(employee.id) or [
@@ -72,62 +78,79 @@ def create(ctx):
             party_id, code = rng.choice(own)
             direction = directions.get(code) or directions['service']
             planned = start + dt.timedelta(days=rng.randint(0, 20))
-            assignment = Assignment(party=Party(party_id),
-                direction=direction, executor=employee,
-                planned_start=planned,
-                planned_end=planned + dt.timedelta(days=rng.randint(5, 20)),
-                description=rng.choice(GOALS))
+            assignment = {'party': party_id, 'direction': direction.id,
+                'executor': employee.id, 'planned_start': planned,
+                'planned_end': planned + dt.timedelta(
+                    days=rng.randint(5, 20)),
+                'description': rng.choice(GOALS)}
+            works = []
             for n in range(rng.randint(2, 4)):
                 when = dt.datetime.combine(
                     planned + dt.timedelta(days=n * rng.randint(2, 6)),
                     dt.time(rng.randint(9, 17), rng.choice([0, 15, 30])))
-                work = assignment.works.new(executor=employee,
-                    planned_datetime=when,
-                    contact_method=rng.choice(
-                        ['phone', 'phone', 'phone', 'visit', 'email',
-                            'remote']),
-                    goal=rng.choice(GOALS),
-                    duration=dt.timedelta(minutes=rng.choice(
-                            [5, 10, 15, 20, 30, 45, 60])))
+                # the default reminder given: Work.create computes the
+                # time to remind at from the values it is given
+                work = {'executor': employee.id, 'planned_datetime': when,
+                    'remind_before': dt.timedelta(minutes=15)}
+                work['contact_method'] = rng.choice(
+                    ['phone', 'phone', 'phone', 'visit', 'email', 'remote'])
+                work['goal'] = rng.choice(GOALS)
+                work['duration'] = dt.timedelta(minutes=rng.choice(
+                        [5, 10, 15, 20, 30, 45, 60]))
                 people = contacts.get(party_id)
                 if people:
-                    work.contact = rng.choice(people)
-                    work.contact_position = work.contact.position
+                    contact = rng.choice(people)
+                    work['contact'] = contact['id']
+                    work['contact_position'] = contact['position']
                 if when.date() < today and rng.random() < 0.85:
-                    work.done_datetime = when + dt.timedelta(minutes=10)
-                    work.result = results[rng.choice(
+                    work['done_datetime'] = when + dt.timedelta(minutes=10)
+                    work['result'] = results[rng.choice(
                             ['contact_logged_in', 'contact_made',
                                 'contact_made', 'not_reached',
-                                'postponed'])]
-                    work.comment = rng.choice(COMMENTS)
+                                'postponed'])].id
+                    work['comment'] = rng.choice(COMMENTS)
                 elif when.date() >= today:
-                    work.remind_before = dt.timedelta(minutes=15)
-                    work.remind_email = rng.random() < 0.3
+                    work['remind_email'] = rng.random() < 0.3
+                works.append(work)
+            assignment['works'] = [('create', works)]
             assignments.append(assignment)
+    assignment_ids = []
     for i in range(0, len(assignments), 50):
-        Assignment.save(assignments[i:i + 50])
+        assignment_ids += Assignment._proxy.create(
+            assignments[i:i + 50], context)
 
     # move the done works and their finished assignments through the
     # lifecycle (root may make every transition)
     Work = Model.get('ric.task.work', config=config)
     done = [w.id for w in Work.find([('done_datetime', '!=', None)])]
     for i in range(0, len(done), 200):
-        Work.move_to(done[i:i + 200], 'done', config.context)
-    started = [a for a in assignments if a.planned_start <= today]
+        Work.move_to(done[i:i + 200], 'done', context)
+    # read the saved assignments and their works at once (the proteus
+    # records would read them one by one)
+    values = Assignment._proxy.read(assignment_ids,
+        ['planned_start', 'planned_end', 'works'], context)
+    work_done = {w['id']: w['done_datetime'] for w in Work._proxy.read(
+            [i for v in values for i in v['works']], ['done_datetime'],
+            context)}
+    started = [v for v in values if v['planned_start'] <= today]
     if started:
-        Assignment.move_to([a.id for a in started], 'in_progress',
-            config.context)
-    finished = [a for a in started if all(w.done_datetime
-            for w in a.works) and a.planned_end < today]
-    for assignment in finished:
-        assignment.result = "Выполнено"
-        assignment.actual_start = assignment.planned_start
-        assignment.actual_end = max(
-            w.done_datetime.date() for w in assignment.works)
+        Assignment.move_to([v['id'] for v in started], 'in_progress',
+            context)
+    finished = [v for v in started if all(work_done[w] for w in v['works'])
+        and v['planned_end'] < today]
+    to_write = []
+    for value in finished:
+        to_write.append([value['id']])
+        to_write.append({
+                'result': "Выполнено",
+                'actual_start': value['planned_start'],
+                'actual_end': max(
+                    work_done[w].date() for w in value['works']),
+                })
     if finished:
-        Assignment.save(finished)
-        Assignment.move_to([a.id for a in finished], 'done', config.context)
-    ctx.data['assignments'] = [a.id for a in assignments]
+        Assignment._proxy.write(*to_write, context)
+        Assignment.move_to([v['id'] for v in finished], 'done', context)
+    ctx.data['assignments'] = assignment_ids
 
     # one auto-generation rule of each kind, run once
     head = employees[0]
