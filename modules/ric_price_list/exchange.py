@@ -234,36 +234,8 @@ class ImportMapping(ModelSQL, ModelView):
         existing = {l.item_key: l for l in version.lines}
         to_create, to_write, seen = [], [], set()
         for record in records:
-            if record['system']:
-                item_type = 'system'
-                key = ('system', record['system'], record['network_type'])
-            elif record['kit']:
-                item_type = 'kit'
-                key = ('kit', record['kit'])
-            else:
-                item_type = 'product'
-                key = ('product', record['product'])
+            key, values = self._line_values(record)
             seen.add(key)
-            record['item_type'] = item_type
-            values = {
-                'item_type': item_type,
-                'system': record['system'],
-                'network_type': record['network_type'],
-                'kit': record['kit'],
-                'product': record['product'],
-                }
-            if record['formula']:
-                values.update({
-                        'price_type': 'formula',
-                        'formula': record['formula'],
-                        })
-            else:
-                values.update({
-                        'price_type': 'fixed',
-                        'formula': 'unit_price',
-                        'maintenance_price': record['maintenance_price'],
-                        'sale_price': record['sale_price'],
-                        })
             line = existing.get(key)
             if line is None:
                 values['version'] = version.id
@@ -271,12 +243,7 @@ class ImportMapping(ModelSQL, ModelView):
                 values['sequence'] = record['row']
                 to_create.append(values)
             else:
-                changes = {}
-                for name, value in values.items():
-                    current = getattr(line, name)
-                    current = getattr(current, 'id', current)
-                    if current != value:
-                        changes[name] = value
+                changes = self._changes(line, values)
                 if changes:
                     to_write.extend(([line], changes))
         to_delete = []
@@ -294,6 +261,52 @@ class ImportMapping(ModelSQL, ModelView):
             raise self._line_error(
                 version, records, exception, filename) from exception
         return len(to_create), len(to_write) // 2, len(to_delete)
+
+    @staticmethod
+    def _line_values(record):
+        """Return the item key of a parsed record and the values of its
+        price list line (the record gets its item type)"""
+        if record['system']:
+            item_type = 'system'
+            key = ('system', record['system'], record['network_type'])
+        elif record['kit']:
+            item_type = 'kit'
+            key = ('kit', record['kit'])
+        else:
+            item_type = 'product'
+            key = ('product', record['product'])
+        record['item_type'] = item_type
+        values = {
+            'item_type': item_type,
+            'system': record['system'],
+            'network_type': record['network_type'],
+            'kit': record['kit'],
+            'product': record['product'],
+            }
+        if record['formula']:
+            values.update({
+                    'price_type': 'formula',
+                    'formula': record['formula'],
+                    })
+        else:
+            values.update({
+                    'price_type': 'fixed',
+                    'formula': 'unit_price',
+                    'maintenance_price': record['maintenance_price'],
+                    'sale_price': record['sale_price'],
+                    })
+        return key, values
+
+    @staticmethod
+    def _changes(line, values):
+        "Return the values that differ from the line's"
+        changes = {}
+        for name, value in values.items():
+            current = getattr(line, name)
+            current = getattr(current, 'id', current)
+            if current != value:
+                changes[name] = value
+        return changes
 
     def _line_error(self, version, records, exception, filename):
         """Return the PriceListImportError of a ValidationError raised

@@ -167,59 +167,11 @@ def parse_rows(rows, columns=None):
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-
-        def value(target):
-            index = found.get(target)
-            if index is None or index >= len(row):
-                return ''
-            return row[index].strip()
         record = {'row': number}
         for target in KEY_TARGETS:
-            record[target] = value(target)
-        keys = [t for t in KEY_TARGETS if record[t]]
-        if not keys:
-            target = 'system' if 'system' in found else next(
-                t for t in KEY_TARGETS if t in found)
-            raise ParseError(
-                'missing_key', row=number, column=columns[target])
-        if (record['system'] or record['network_type']) and (
-                record['kit'] or record['product']):
-            target = 'kit' if record['kit'] else 'product'
-            raise ParseError(
-                'ambiguous_key', row=number, column=columns[target],
-                value=record[target])
-        if record['kit'] and record['product']:
-            raise ParseError(
-                'ambiguous_key', row=number, column=columns['product'],
-                value=record['product'])
-        for target in ('system', 'network_type'):
-            other = 'network_type' if target == 'system' else 'system'
-            if record[other] and not record[target]:
-                raise ParseError(
-                    'missing_key', row=number,
-                    column=columns.get(target) or target)
-        for target in PRICE_TARGETS:
-            text = value(target)
-            try:
-                price = parse_decimal(text)
-            except ValueError:
-                raise ParseError(
-                    'invalid_number', row=number, column=columns[target],
-                    value=text)
-            if price is not None and price < 0:
-                raise ParseError(
-                    'negative_price', row=number, column=columns[target],
-                    value=text)
-            record[target] = price
-        record['formula'] = value('formula') or None
-        if (record['maintenance_price'] is None
-                and record['sale_price'] is None
-                and not record['formula']):
-            target = 'maintenance_price' if (
-                'maintenance_price' in found) else next(
-                t for t in PRICE_TARGETS + ('formula',) if t in found)
-            raise ParseError(
-                'missing_price', row=number, column=columns[target])
+            record[target] = _cell(row, found, target)
+        keys = _check_keys(record, found, columns)
+        _parse_prices(record, row, found, columns)
         key = item_key(record)
         if key in seen:
             raise ParseError(
@@ -228,6 +180,70 @@ def parse_rows(rows, columns=None):
         seen[key] = number
         result.append(record)
     return result
+
+
+def _cell(row, found, target):
+    "Return the stripped text of the target's column in row ('' if none)"
+    index = found.get(target)
+    if index is None or index >= len(row):
+        return ''
+    return row[index].strip()
+
+
+def _check_keys(record, found, columns):
+    """Check the keys of a record (one kind: system and network type, kit
+    or product); return the targets given"""
+    number = record['row']
+    keys = [t for t in KEY_TARGETS if record[t]]
+    if not keys:
+        target = 'system' if 'system' in found else next(
+            t for t in KEY_TARGETS if t in found)
+        raise ParseError(
+            'missing_key', row=number, column=columns[target])
+    if (record['system'] or record['network_type']) and (
+            record['kit'] or record['product']):
+        target = 'kit' if record['kit'] else 'product'
+        raise ParseError(
+            'ambiguous_key', row=number, column=columns[target],
+            value=record[target])
+    if record['kit'] and record['product']:
+        raise ParseError(
+            'ambiguous_key', row=number, column=columns['product'],
+            value=record['product'])
+    for target in ('system', 'network_type'):
+        other = 'network_type' if target == 'system' else 'system'
+        if record[other] and not record[target]:
+            raise ParseError(
+                'missing_key', row=number,
+                column=columns.get(target) or target)
+    return keys
+
+
+def _parse_prices(record, row, found, columns):
+    "Fill the prices and the formula of a record; at least one is needed"
+    number = record['row']
+    for target in PRICE_TARGETS:
+        text = _cell(row, found, target)
+        try:
+            price = parse_decimal(text)
+        except ValueError:
+            raise ParseError(
+                'invalid_number', row=number, column=columns[target],
+                value=text)
+        if price is not None and price < 0:
+            raise ParseError(
+                'negative_price', row=number, column=columns[target],
+                value=text)
+        record[target] = price
+    record['formula'] = _cell(row, found, 'formula') or None
+    if (record['maintenance_price'] is None
+            and record['sale_price'] is None
+            and not record['formula']):
+        target = 'maintenance_price' if (
+            'maintenance_price' in found) else next(
+            t for t in PRICE_TARGETS + ('formula',) if t in found)
+        raise ParseError(
+            'missing_price', row=number, column=columns[target])
 
 
 def item_key(record):
