@@ -89,12 +89,12 @@ def search_ids(Model, domain, order=None):
     return [id_ for id_, in cursor]
 
 
-def create_slices(Model, vlist):
-    """Create the records of vlist in slices of :data:`BROWSE_MAX` and
-    return them: ``Model.create`` validates what it created as one browse
-    list (see :data:`BROWSE_MAX`)"""
+def create_slices(Model, vlist, size=BROWSE_MAX):
+    """Create the records of vlist in slices of size and return them:
+    ``Model.create`` validates what it created as one browse list (see
+    :data:`BROWSE_MAX`)"""
     result = []
-    for sub_vlist in grouped_slice(vlist, BROWSE_MAX):
+    for sub_vlist in grouped_slice(vlist, size):
         result.extend(Model.create(list(sub_vlist)))
     return result
 

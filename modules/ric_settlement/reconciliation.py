@@ -75,6 +75,11 @@ MIME = {
 
 #: the digits of the amounts of the act's lines
 KOPECKS = (16, 2)
+#: the lines of an act created by one call: each instance trytond
+#: validates checks the whole list of the ids created with it (see
+#: ric_base.batch.BROWSE_MAX); 100 at once instead of 500 saves a tenth of
+#: the computation of an act of 5 000 documents
+LINE_SLICE = 100
 
 
 def cents(value):
@@ -384,7 +389,7 @@ class Act(Workflow, ModelSQL, ModelView):
             results.update(cls._compute_group(
                     company, start, end, group, parties, by_contract))
         # the lines: the old ones deleted, the new ones created (an act
-        # may have thousands: in slices, see ric_base.batch.BROWSE_MAX)
+        # may have thousands: in slices, see LINE_SLICE)
         delete_slices(Line, search_ids(Line, [
                     ('act', 'in', [a.id for a in acts])]))
         to_create = []
@@ -392,7 +397,7 @@ class Act(Workflow, ModelSQL, ModelView):
             for sequence, line in enumerate(results[act.id]['lines'], 1):
                 to_create.append(dict(line, act=act.id,
                         sequence=sequence))
-        create_slices(Line, to_create)
+        create_slices(Line, to_create, size=LINE_SLICE)
         cls._write_balances(results)
 
     @classmethod
