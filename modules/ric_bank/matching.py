@@ -28,7 +28,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.ric_base.batch import (
-    browse_slices, in_max, search_ids)
+    browse_slices, create_slices, in_max, search_ids)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -55,9 +55,6 @@ INVOICE_SCORES = {
     'oldest': 70,
     'advance': 60,
     }
-
-#: the records created by one call
-CREATE_BATCH = 100
 
 
 def digits_key(number):
@@ -736,9 +733,5 @@ def match(origins):
         matches.extend(company_matches)
     # trytond 8.0 checks every id of a batch when it makes each record of
     # it: small batches keep the validation of the created lines linear
-    for sub in grouped_slice(lines, CREATE_BATCH):
-        Line.create(list(sub))
-    result = []
-    for sub in grouped_slice(matches, CREATE_BATCH):
-        result.extend(Match.create(list(sub)))
-    return result
+    create_slices(Line, lines)
+    return create_slices(Match, matches)

@@ -75,11 +75,6 @@ MIME = {
 
 #: the digits of the amounts of the act's lines
 KOPECKS = (16, 2)
-#: the lines of an act created by one call: each instance trytond
-#: validates checks the whole list of the ids created with it (see
-#: ric_base.batch.BROWSE_MAX); 100 at once instead of 500 saves a tenth of
-#: the computation of an act of 5 000 documents
-LINE_SLICE = 100
 
 
 def cents(value):
@@ -389,7 +384,7 @@ class Act(Workflow, ModelSQL, ModelView):
             results.update(cls._compute_group(
                     company, start, end, group, parties, by_contract))
         # the lines: the old ones deleted, the new ones created (an act
-        # may have thousands: in slices, see LINE_SLICE)
+        # may have thousands: in slices, see ric_base.batch)
         delete_slices(Line, search_ids(Line, [
                     ('act', 'in', [a.id for a in acts])]))
         to_create = []
@@ -397,7 +392,7 @@ class Act(Workflow, ModelSQL, ModelView):
             for sequence, line in enumerate(results[act.id]['lines'], 1):
                 to_create.append(dict(line, act=act.id,
                         sequence=sequence))
-        create_slices(Line, to_create, size=LINE_SLICE)
+        create_slices(Line, to_create)
         cls._write_balances(results)
 
     @classmethod
