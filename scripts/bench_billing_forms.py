@@ -113,7 +113,7 @@ def main():
             render = time.time() - start
             start = time.time()
             if args.extension != 'odt':
-                from trytond.modules.ric_billing.report import convert_many
+                from trytond.modules.ric_base.office import convert_many
                 converted = convert_many(
                     [(r.name, r.data) for r in odts], args.extension,
                     processes=args.processes)

@@ -13,8 +13,8 @@ invoice, advances on 62.02 and their offsets, skewed clients), then times:
    (01.01.2024–30.06.2026), --repeat times (the medians are printed with
    the load average): ``Act.create_acts`` (the ledger read and the lines
    written), the ODT rendered (``Act.render_odt``), its conversion to PDF
-   (``convert_many``, as ``Act.store_files`` does; a LibreOffice started
-   alone is timed at the warm-up) and the PDF stored; then
+   (``convert_many``, as ``Act.store_files`` does, by the LibreOffice
+   kept running, started at the warm-up) and the PDF stored; then
    the printing of the act as the client asks for it (``Report.execute``)
    as ODT and as PDF (the act computed);
 2. the quarter-end cron ``Act.generate_period_acts`` for --clients clients
@@ -102,7 +102,7 @@ def set_format(extension):
 def warm(big, company_id):
     """Warm the caches of the ORM and of the template with a small act and
     time LibreOffice with its conversion"""
-    from trytond.modules.ric_billing.report import convert_many
+    from trytond.modules.ric_base.office import convert_many
     from trytond.pool import Pool
     Act = Pool().get('ric.settlement.act')
     set_format('pdf')
@@ -111,15 +111,15 @@ def warm(big, company_id):
     odt, = Act.render_odt([act])
     begin = time.perf_counter()
     convert_many([('warm', odt)], 'pdf')
-    print("LibreOffice started and an act of %s documents converted in "
-        "%.2f s" % (len(act.lines), time.perf_counter() - begin))
+    print("LibreOffice started (kept running) and an act of %s documents "
+        "converted in %.2f s" % (len(act.lines), time.perf_counter() - begin))
 
 
-def one_act(big, company_id, profile=False):
+def one_act(big, company_id, profile=False, save=None):
     """Time the one act: computed, rendered, converted and stored as
     Act.store_files does, then printed as ODT and as PDF; return the
     figures (seconds, the lines and the kB of the PDF)"""
-    from trytond.modules.ric_billing.report import convert_many
+    from trytond.modules.ric_base.office import convert_many
     from trytond.pool import Pool
     pool = Pool()
     Act = pool.get('ric.settlement.act')
@@ -140,6 +140,9 @@ def one_act(big, company_id, profile=False):
     timed('compute')
     odt, = Act.render_odt([act])
     timed('odt')
+    if save:
+        with open(save, 'wb') as file:
+            file.write(odt)
     name = act.file_basename()
     pdf, = convert_many([(name, odt)], 'pdf')
     timed('pdf')
@@ -187,6 +190,8 @@ def main():
         help="measures of the one act; the medians are shown")
     parser.add_argument('--profile', action='store_true',
         help="print the profile of the one act (cProfile)")
+    parser.add_argument('--save-odt', metavar='FILE',
+        help="write the ODT of the one act to FILE (to study LibreOffice)")
     parser.add_argument('--skip-cron', action='store_true',
         help="time the one act only")
     args = parser.parse_args()
@@ -216,7 +221,8 @@ def main():
         runs = []
         for number in range(1, max(args.repeat, 1) + 1):
             runs.append(retrying(database, context,
-                    lambda: one_act(big, company_id, args.profile)))
+                    lambda: one_act(big, company_id, args.profile,
+                        args.save_odt)))
             print("run %s: %s" % (number, figures_text(runs[-1])))
         median = {k: statistics.median(r[k] for r in runs)
             for k in runs[0]}

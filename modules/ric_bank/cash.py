@@ -21,10 +21,11 @@ from sql.functions import CharLength
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.ric_base.office import ConvertMixin
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
-    DASH, NBSP, NO_SIGNER, ConvertMixin, date_short, date_text, money,
-    printed_party, rate_text, signer)
+    DASH, NBSP, NO_SIGNER, date_short, date_text, money, printed_party,
+    rate_text, signer)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id
 from trytond.report import Report

@@ -23,8 +23,9 @@ from sql.functions import Round
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.ric_base.office import ConvertMixin
 from trytond.modules.ric_billing.report import (
-    NO_SIGNER, ConvertMixin, date_short, money, printed_party, signer)
+    NO_SIGNER, date_short, money, printed_party, signer)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report

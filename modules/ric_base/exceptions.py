@@ -52,3 +52,7 @@ class MissingColumnError(ReadError):
 
 class InvalidValueError(ReadError):
     "A value of a row that the importer cannot use"
+
+
+class ConversionError(UserError):
+    "LibreOffice did not convert a printed form (raised by ric_base.office)"

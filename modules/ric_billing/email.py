@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 import trytond.config as config
 from trytond.i18n import gettext
+from trytond.modules.ric_base.exceptions import ConversionError
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -23,7 +24,6 @@ from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import FormConversionError
 from .report import TITLES, date_short, render_forms
 from .template import FORMS
 
@@ -163,7 +163,7 @@ class EmailLog(ModelSQL, ModelView):
         try:
             documents = render_forms(
                 invoices, forms=forms, extension='pdf', facsimile=True)
-        except FormConversionError as exception:
+        except ConversionError as exception:
             for invoice in invoices:
                 client = (getattr(invoice, 'ric_client', None)
                     or invoice.party)

@@ -34,7 +34,3 @@ class SignatoryValidationError(ValidationError):
 
 class FormTemplateValidationError(ValidationError):
     "A template of a printed form cannot be loaded"
-
-
-class FormConversionError(UserError):
-    "LibreOffice did not convert a printed form"

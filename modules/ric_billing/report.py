@@ -11,31 +11,23 @@ totals of Tryton, the amount in words, the signatories, the barcode and QR
 images); the templates compute no money.
 
 :func:`render_forms` renders the forms of many invoices and converts them
-all with one LibreOffice process (see :func:`convert_many`).
+all with one LibreOffice (ric_base's :func:`convert_many`).
 """
 import hashlib
 import logging
-import os
 import re
-import shlex
-import shutil
-import subprocess
-import tempfile
-import time
 import warnings
 from collections import OrderedDict, defaultdict, namedtuple
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
-from trytond import config
-from trytond.i18n import gettext
+from trytond.modules.ric_base.office import ConvertMixin, convert_many
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.tools import slugify
 from trytond.transaction import Transaction
 
-from .exceptions import FormConversionError
 from .template import FORMS
 
 with warnings.catch_warnings():
@@ -494,25 +486,6 @@ def payments_of(invoice):
     return result
 
 
-class ConvertMixin:
-    """Mixin of the reports converted from ODT by LibreOffice with a private
-    profile (see convert_many), so that conversions at once do not share
-    one"""
-    __slots__ = ()
-
-    @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        "Convert with a private LibreOffice profile (see convert_many)"
-        input_format = report.template_extension
-        output_format = report.extension or report.template_extension
-        if output_format == input_format or input_format != 'odt':
-            return super().convert(
-                report, data, timeout=timeout, retry=retry)
-        converted, = convert_many(
-            [(report.report_name, data)], output_format, timeout=timeout)
-        return output_format, converted
-
-
 class InvoiceForm(ConvertMixin, Report):
     "The report of a printed form of invoices (see the module's forms)"
     __slots__ = ()
@@ -649,7 +622,7 @@ def render_forms(invoices, forms=None, extension='pdf', facsimile=False,
     forms is a list of form codes printed for every invoice, or None for
     the forms of each invoice (:func:`invoice_forms`).  extension is
     ``odt`` (no conversion) or any LibreOffice output (``pdf``, ``docx``):
-    all the files are converted by one LibreOffice process (see
+    all the files are converted by one LibreOffice (see ric_base's
     :func:`convert_many` for processes).
 
     Without combine, each document is a file of its own (its Rendered has
@@ -705,104 +678,3 @@ def render_forms(invoices, forms=None, extension='pdf', facsimile=False,
         processes=processes)
     return [r._replace(extension=extension, data=d)
         for r, d in zip(rendered, converted)]
-
-
-def soffice_command():
-    "Return the LibreOffice command: [ric_billing] soffice or soffice"
-    return shlex.split(config.get(
-            'ric_billing', 'soffice', default='soffice'))
-
-
-def convert_many(files, extension, timeout=None, processes=None):
-    """Convert [(name, ODT bytes)] to extension with one LibreOffice process
-
-    Return the converted bytes in the order of files.  LibreOffice runs
-    with a private profile directory so that conversions in parallel do
-    not share (and lock) one.  processes (default ``[ric_billing]
-    convert_processes``, 1) splits the files between as many LibreOffice
-    processes run at once.  A LibreOffice that stops in the middle of a
-    long batch (it happens after some hundreds of files) is started again
-    for the files it left, as long as each run converts some.  Raise
-    FormConversionError when a file was not converted.
-    """
-    if not files:
-        return []
-    if processes is None:
-        processes = config.getint(
-            'ric_billing', 'convert_processes', default=1)
-    directory = tempfile.mkdtemp(prefix='ric_billing_')
-    try:
-        target = os.path.join(directory, 'out')
-        os.mkdir(target)
-        paths = []
-        width = len(str(len(files)))
-        for index, (name, content) in enumerate(files):
-            base = '%s-%s' % (str(index).zfill(width), slugify(name)[:60])
-            with open(os.path.join(directory, base + '.odt'), 'wb') as file:
-                file.write(bytes(content))
-            paths.append(base)
-        filter_ = {'docx': 'docx:MS Word 2007 XML'}.get(extension, extension)
-        if timeout is None:
-            # about 1 s per 20 kB of ODT on a busy core, and the start
-            timeout = 120 + sum(len(c) for _, c in files) // 20000
-
-        def converted(base):
-            return os.path.exists(os.path.join(target, base + '.' + extension))
-        start = time.monotonic()
-        pending, errors = paths, []
-        while pending:
-            errors = _run_soffice(directory, pending, filter_,
-                max(1, timeout - (time.monotonic() - start)), processes)
-            left = [b for b in pending if not converted(b)]
-            if len(left) == len(pending):
-                break
-            if left:
-                logger.warning("LibreOffice left %s of %s files, started "
-                    "again: %s", len(left), len(pending), ' '.join(errors))
-            pending = left
-        logger.info("converted %s files to %s in %.1f s (%s processes)",
-            len(files), extension, time.monotonic() - start, processes)
-        result = []
-        for base, (name, _) in zip(paths, files):
-            if not converted(base):
-                raise FormConversionError(gettext(
-                        'ric_billing.msg_form_conversion_failed',
-                        document=name, extension=extension,
-                        error=' '.join(errors)[-500:]))
-            with open(os.path.join(target, base + '.' + extension),
-                    'rb') as file:
-                result.append(file.read())
-        return result
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def _run_soffice(directory, bases, filter_, timeout, processes):
-    """Run LibreOffice on the ODT files bases of directory, split between
-    processes at once, into directory/out; return their error outputs"""
-    processes = max(1, min(processes, len(bases)))
-    running = []
-    for number in range(processes):
-        profile = 'file://' + os.path.join(directory, 'profile%d' % number)
-        command = soffice_command() + [
-            '--headless', '--norestore', '--nolockcheck', '--nodefault',
-            '-env:UserInstallation=' + profile,
-            '--convert-to', filter_, '--outdir',
-            os.path.join(directory, 'out')]
-        # the names are relative so that a long run stays far below the
-        # limit of a command line
-        command += [b + '.odt' for b in bases[number::processes]]
-        running.append(subprocess.Popen(command, cwd=directory,
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-    start = time.monotonic()
-    errors = []
-    for process in running:
-        try:
-            _, error = process.communicate(timeout=max(
-                    1, timeout - (time.monotonic() - start)))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, error = process.communicate()
-            error = b'timeout after %d s' % timeout
-        errors.append((error or b'').decode('utf-8', 'replace'))
-    return errors

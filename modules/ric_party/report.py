@@ -2,12 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 from collections import defaultdict
 
+from trytond.modules.ric_base.office import ConvertMixin
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
 
-class ClientCard(Report):
+class ClientCard(ConvertMixin, Report):
     "Client Card"
     __name__ = 'ric.party.card'
     __string__ = "Client Card"

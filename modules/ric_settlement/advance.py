@@ -35,10 +35,10 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.ric_base.batch import in_max
-from trytond.modules.ric_billing.report import (
-    NO_SIGNER, ConvertMixin, date_short, date_text, money, printed_party,
-    signer)
+from trytond.modules.ric_base.office import ConvertMixin
 from trytond.modules.ric_base.tools import amount_in_words
+from trytond.modules.ric_billing.report import (
+    NO_SIGNER, date_short, date_text, money, printed_party, signer)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.report import Report

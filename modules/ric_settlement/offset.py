@@ -31,10 +31,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.ric_base.batch import id_slices, in_ids
+from trytond.modules.ric_base.office import ConvertMixin
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
-    NO_SIGNER, ConvertMixin, date_short, date_text, money, printed_party,
-    signer)
+    NO_SIGNER, date_short, date_text, money, printed_party, signer)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.report import Report

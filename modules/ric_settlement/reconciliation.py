@@ -35,10 +35,10 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.ric_base.batch import (
     create_slices, delete_slices, id_slices, in_ids, search_ids)
+from trytond.modules.ric_base.office import ConvertMixin, convert_many
 from trytond.modules.ric_base.tools import amount_in_words
 from trytond.modules.ric_billing.report import (
-    NO_SIGNER, ConvertMixin, convert_many, date_short, money,
-    printed_party, signer)
+    NO_SIGNER, date_short, money, printed_party, signer)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
