@@ -27,7 +27,8 @@ ROOT = pathlib.Path(__file__).resolve().parent
 MODULES = ROOT / 'modules'
 
 _worker = os.environ.get('PYTEST_XDIST_WORKER', 'main')
-_run = os.environ.get('RIC_TEST_RUN') or '%s_%s' % (os.getpid(), int(time.time()))
+_run = (os.environ.get('RIC_TEST_RUN')
+    or '%s_%s' % (os.getpid(), int(time.time())))
 # xdist workers inherit the controller's environment: always derive the
 # database name and the cache directory from the worker's own id.
 _uri = os.environ.get('TRYTOND_DATABASE__URI', '')

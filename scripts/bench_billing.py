@@ -133,7 +133,7 @@ def build_base(args, rng, ids, months):
     ooo_id, ip_id, system_ids, network_type_ids, _ = ids
     priced = system_ids[:-1]
     connected = months[0] - dt.timedelta(days=200)
-    first, billed = months[0], months[1]
+    billed = months[1]
     batch = 500
     inns = []
     client_ids = []

@@ -16,7 +16,6 @@ a run is printed; ``--separate``: one file per document, as e-mailed).
     scripts/bench_billing_forms.py --uri postgresql://postgres@127.0.0.1:5432/
 """
 import argparse
-import datetime as dt
 import os
 import sys
 import time

@@ -57,7 +57,7 @@ def insert_base(count, clients, start_date, rng, batch=5000):
                     party.is_client, party.client_status,
                     party.client_number, party.create_uid],
                 [['Client %s' % i, 'BD%s' % i, 'BD%s' % i, True, True,
-                        'served', 'C%s' % i, 0]
+                  'served', 'C%s' % i, 0]
                     for i in range(start, min(start + batch, clients))]))
     cursor.execute(*party.select(party.client_number, party.id,
             where=party.client_number.like('C%')))
@@ -79,7 +79,7 @@ def insert_base(count, clients, start_date, rng, batch=5000):
                     distributive.company, distributive.last_movement_date,
                     distributive.create_uid],
                 [[r[1], r[4], r[5], 'commercial', 'connected', r[6],
-                        company, start_date, 0] for r in chunk]))
+                    company, start_date, 0] for r in chunk]))
     cursor.execute(*distributive.select(
             distributive.id, distributive.system, distributive.number))
     ids = {(s, n): i for i, s, n in cursor}
@@ -91,7 +91,7 @@ def insert_base(count, clients, start_date, rng, batch=5000):
                     history.system, history.network_type, history.date_from,
                     history.create_uid],
                 [[ids[(r[4], r[1])], 'connected', r[6], r[4], r[5],
-                        start_date, 0] for r in chunk]))
+                    start_date, 0] for r in chunk]))
     return rows, [n.code for n in network_types]
 
 

@@ -146,7 +146,7 @@ def build(args, company_id, rng, today):
     insert(cursor, distributive, ['number', 'system', 'network_type', 'type',
             'state', 'company', 'create_uid'],
         [['DM%s' % i, system.id, network_type.id, 'demo', 'reserved',
-                company_id, 0] for i in range(demo_count)], 'demos')
+            company_id, 0] for i in range(demo_count)], 'demos')
     demo_ids = ids_of(cursor, distributive, distributive.system == system.id)
     reservation = Reservation.__table__()
     rows = []
@@ -172,8 +172,8 @@ def build(args, company_id, rng, today):
     insert(cursor, assignment, ['company', 'party', 'direction', 'executor',
             'planned_start', 'state', 'create_uid'],
         [[company_id, c, service.id, e,
-                today - dt.timedelta(days=rng.randint(0, 300)),
-                assignment_state, 0] for c, e in owners], 'assignments')
+            today - dt.timedelta(days=rng.randint(0, 300)),
+            assignment_state, 0] for c, e in owners], 'assignments')
     assignment_ids = ids_of(cursor, assignment)[-count:]
     work = Work.__table__()
     rows = []

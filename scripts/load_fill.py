@@ -73,9 +73,10 @@ def create_database(database, modules, reuse=False, extensions=True):
     return True when it was created.
 
     With extensions, the PostgreSQL extensions are created first (as
-    scripts/create_database.py does): with pg_trgm trytond makes trigram indexes for the fields
-    searched by similarity or ``ilike`` (the names of the parties), with
-    unaccent it searches without accents, as in production."""
+    scripts/create_database.py does): with pg_trgm trytond makes trigram
+    indexes for the fields searched by similarity or ``ilike`` (the names
+    of the parties), with unaccent it searches without accents, as in
+    production."""
     from trytond import backend
     from trytond.pool import Pool
     from trytond.transaction import Transaction

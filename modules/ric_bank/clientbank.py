@@ -21,7 +21,6 @@ amounts with a comma, spaces or non-breaking spaces, unknown keys (kept in
 """
 import datetime as dt
 import re
-from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 

@@ -136,6 +136,7 @@ class Invoice(metaclass=PoolMeta):
             return
         Move.save(moves)
         Move.post(moves)
+
         def side(move, account):
             return next(l for l in move.lines if l.account == account)
         cls.add_payment_lines({invoice: [side(move, invoice.account)]

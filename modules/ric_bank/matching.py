@@ -239,7 +239,7 @@ class Matcher:
                                 ('origin.ric_counterparty_account', 'in',
                                     sub),
                                 [('origin.ric_counterparty_account',
-                                        '=', None),
+                                  '=', None),
                                     ('origin.ric_counterparty_inn', 'in',
                                         sub)],
                                 ],

@@ -17,7 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
-from sql import Literal, Null, Select
+from sql import Null, Select
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
@@ -574,7 +574,9 @@ class Run(Workflow, ModelSQL, ModelView):
         """Bill a whole month the distributives in service at least
         min_days of it that nothing billed yet; drop the others"""
         result = []
-        key = lambda p: (p['distributive'], p['month'])
+
+        def key(p):
+            return (p['distributive'], p['month'])
         for (distributive, month), group in groupby(
                 sorted(pieces, key=lambda p: (key(p), p['date_from'])),
                 key=key):
@@ -878,12 +880,16 @@ class InvoiceBuilder:
         if not pieces:
             return []
         if rule.grouping == 'distributive':
-            key = lambda p: p['distributive']
+            def key(p):
+                return p['distributive']
         elif rule.grouping == 'contract':
             contracts = self._contracts({p['distributive'] for p in pieces})
-            key = lambda p: contracts.get(p['distributive']) or 0
+
+            def key(p):
+                return contracts.get(p['distributive']) or 0
         else:
-            key = lambda p: 0
+            def key(p):
+                return 0
         pieces = sorted(pieces, key=lambda p: (key(p), p['month'],
                 p['distributive'], p['date_from']))
         return [list(g) for _, g in groupby(pieces, key=key)]
@@ -1245,5 +1251,3 @@ class Cron(metaclass=PoolMeta):
         super().__setup__()
         cls.method.selection.append(
             ('ric.billing.run|bill_month', "Bill the Month"))
-
-

@@ -41,7 +41,8 @@ class Configuration(
             "for review otherwise."))
     payment_term = fields.MultiValue(fields.Many2One(
             'account.invoice.payment_term', "Payment Term"))
-    billing_run_sequence = fields.Many2One('ir.sequence', "Billing Run Sequence",
+    billing_run_sequence = fields.Many2One(
+        'ir.sequence', "Billing Run Sequence",
         domain=[('sequence_type', '=',
                 Id('ric_billing', 'sequence_type_billing_run'))])
 

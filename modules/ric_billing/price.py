@@ -226,8 +226,9 @@ def month_prices(company, items, month, connected=None):
 
     def list_amount(item):
         price = list_prices.get(requests[item])
-        return round_kopeck(price.amount) if price and price.amount is not None \
-            else None
+        if price and price.amount is not None:
+            return round_kopeck(price.amount)
+        return None
 
     budgets = _budgets(company, clients, month)
     fixed = _fixed_prices(distributives, month)
@@ -302,7 +303,8 @@ def _share(total, weights):
         return []
     weight_sum = sum(weights)
     if not weight_sum:
-        weights, weight_sum = [Decimal(1)] * len(weights), Decimal(len(weights))
+        weights = [Decimal(1)] * len(weights)
+        weight_sum = Decimal(len(weights))
     shares = [round_kopeck(total * w / weight_sum) for w in weights]
     shares[-1] += total - sum(shares)
     return shares

@@ -238,8 +238,8 @@ class Line:
             monthly if monthly is not None else line.unit_price)
 
 
-PrintedParty = namedtuple('PrintedParty', ['name', 'inn', 'kpp', 'inn_kpp', 'ogrn',
-        'address', 'postal_address', 'bank_name', 'bik',
+PrintedParty = namedtuple('PrintedParty', ['name', 'inn', 'kpp', 'inn_kpp',
+        'ogrn', 'address', 'postal_address', 'bank_name', 'bik',
         'correspondent_account', 'settlement_account', 'requisites'])
 Signer = namedtuple('Signer', ['name', 'short_name', 'position', 'basis',
         'signature', 'stamp'])

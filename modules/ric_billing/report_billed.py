@@ -11,7 +11,6 @@ from sql.conditionals import Case
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.ric_price_list.pricing import ratio
 from trytond.pool import Pool
-from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 

@@ -168,8 +168,7 @@ class Signatory(
                     table.id, table.company, table.role,
                     where=reduce_ids(table.company, sub_ids)
                     & (table.active == True)  # noqa: E712
-                    & Or([table.start_date == Null,
-                            table.start_date <= date])
+                    & Or([table.start_date == Null, table.start_date <= date])
                     & Or([table.end_date == Null, table.end_date >= date]),
                     order_by=[table.company, table.role,
                         table.sequence.asc.nulls_last,
@@ -183,4 +182,3 @@ class Signatory(
         for company, role, id_ in ids:
             result[company][role] = records[id_]
         return result
-

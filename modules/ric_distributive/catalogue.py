@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
+from sql import Null
 
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
@@ -242,7 +243,7 @@ class SubHost(DeactivableMixin, ModelSQL, ModelView):
         cursor.execute(*table.select(
                 table.sub_host, table.client,
                 where=table.sub_host.in_(list(result))
-                & (table.client != None)
+                & (table.client != Null)
                 & (table.state == 'connected'),
                 group_by=[table.sub_host, table.client]))
         for sub_host, client in cursor:

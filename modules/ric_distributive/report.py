@@ -209,7 +209,7 @@ class ReservationReport(ModelSQL, ModelView):
             reservation.demo.as_('demo'),
             Count(reservation.id).as_('count'),
             Sum(Case(((reservation.end_date != Null)
-                        & (reservation.end_date < date), 1), else_=0)
+                    & (reservation.end_date < date), 1), else_=0)
                 ).as_('expired'),
             where=(reservation.state == 'reserved')
             & (reservation.date <= date),
@@ -270,7 +270,7 @@ class InstallationReport(ModelSQL, ModelView):
             Sum(Case((done & (table.done_date > table.planned_date), 1),
                     else_=0)).as_('late'),
             Sum(Case((table.state.in_(['draft', 'planned'])
-                        & (table.planned_date < today), 1),
+                    & (table.planned_date < today), 1),
                     else_=0)).as_('overdue'),
             where=(table.state != 'cancelled')
             & (table.planned_date >= from_date)

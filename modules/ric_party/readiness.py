@@ -317,8 +317,9 @@ class Party(metaclass=PoolMeta):
                 else:
                     broken = True
             index = int(round(100 * met / total)) if total else 100
-            if ((party.readiness_stage.id if party.readiness_stage else None,
-                        party.readiness_index) != (reached, index)):
+            current_stage = (
+                party.readiness_stage.id if party.readiness_stage else None)
+            if (current_stage, party.readiness_index) != (reached, index):
                 to_write[(reached, index)].append(party)
         args = []
         for (stage, index), records in to_write.items():

@@ -415,7 +415,8 @@ class UpdateSegments(Wizard):
     def transition_update(self):
         pool = Pool()
         Party = pool.get('party.party')
-        if self.model and self.model.__name__ == 'party.party' and self.records:
+        if (self.model and self.model.__name__ == 'party.party'
+                and self.records):
             Party.ric_update_segments(list(self.records))
         else:
             Party.ric_update_segments()

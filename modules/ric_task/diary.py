@@ -270,6 +270,7 @@ class Party(metaclass=PoolMeta):
                         for employee_id in sorted(employees.get(party.id, []))
                         ])
 
+
 class Cron(metaclass=PoolMeta):
     __name__ = 'ir.cron'
 

@@ -127,7 +127,8 @@ class PrizeAnalysis(_GroupedReport):
         company, from_date, to_date, _ = cls._report_context()
         today = Date.today()
         query_from = prize.join(state, condition=state.id == prize.state
-            ).join(employee, 'LEFT', condition=employee.id == prize.responsible)
+            ).join(employee, 'LEFT',
+                condition=employee.id == prize.responsible)
         where = prize.company == (company or -1)
         if from_date:
             where &= prize.date >= from_date

@@ -243,7 +243,8 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
                 & (result.contact_made == Literal(True))
                 & (work.done_datetime >= limit))
         return party.select(party.id.as_('party'),
-            Cast(Null, 'VARCHAR').as_('origin'), Cast(Null, 'INTEGER').as_('assignee'),
+            Cast(Null, 'VARCHAR').as_('origin'),
+            Cast(Null, 'INTEGER').as_('assignee'),
             where=where & ~Exists(contacted))
 
     def _candidates_readiness_below(self, date):
@@ -254,7 +255,8 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         return party.join(stage, 'LEFT',
             condition=stage.id == party.readiness_stage
             ).select(party.id.as_('party'),
-                Cast(Null, 'VARCHAR').as_('origin'), Cast(Null, 'INTEGER').as_('assignee'),
+                Cast(Null, 'VARCHAR').as_('origin'),
+                Cast(Null, 'INTEGER').as_('assignee'),
                 where=where & ((party.readiness_stage == Null)
                     | (Coalesce(stage.sequence, 0)
                         < (self.stage.sequence or 0))))
@@ -306,7 +308,8 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             & ((responsible.date_to == Null)
                 | (responsible.date_to >= date)))
         return party.select(party.id.as_('party'),
-            Cast(Null, 'VARCHAR').as_('origin'), Cast(Null, 'INTEGER').as_('assignee'),
+            Cast(Null, 'VARCHAR').as_('origin'),
+            Cast(Null, 'INTEGER').as_('assignee'),
             where=where & ~Exists(current))
 
     # --- the creation of the items ---
@@ -405,4 +408,3 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         rows = cursor.fetchall()
         Notification.notify_rule_items(self, Item, rows)
         return [r[0] for r in rows]
-

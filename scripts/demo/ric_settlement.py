@@ -6,12 +6,12 @@ quarter and the advance VAT invoices of the bank's prepayments.
 The scheduled tasks run as they run every day and at the end of a quarter:
 *Issue the Advance VAT Invoices* issues the advance invoices of the
 prepayments the bank demo left on 62.02 (the general-regime entity), and
-*Make the Acts of Reconciliation* (turned on: it ships inactive) makes, converts to PDF and stores on the
-client cards the acts of the last full quarter of every client with a
-balance or a turnover (the demo has no mail server: the acts are not
-e-mailed, the configuration says so).  Then the accountant registers the
-return of two acts: one signed, one signed with a discrepancy (the client
-has not booked the last invoice yet)."""
+*Make the Acts of Reconciliation* (turned on: it ships inactive) makes,
+converts to PDF and stores on the client cards the acts of the last full
+quarter of every client with a balance or a turnover (the demo has no mail
+server: the acts are not e-mailed, the configuration says so).  Then the
+accountant registers the return of two acts: one signed, one signed with a
+discrepancy (the client has not booked the last invoice yet)."""
 from decimal import Decimal
 
 from proteus import Model, Wizard

@@ -133,7 +133,6 @@ class BilledReportTestCase(ModuleDBTestCase):
     @with_transaction()
     def test_reports(self):
         pool = Pool()
-        Company = pool.get('company.company')
         Billed = pool.get('ric.billed.amount')
         System = pool.get('ric.system')
         NetworkType = pool.get('ric.network.type')

@@ -397,7 +397,7 @@ class FormsTestCase(ModuleDBTestCase):
 
     def test_money(self):
         "Amounts are grouped by thousands with a decimal comma"
-        from trytond.modules.ric_billing.report import money, rate_text
+        from trytond.modules.ric_billing.report import money
         self.assertEqual(words(money(Decimal('1234567.5'))), '1 234 567,50')
         self.assertEqual(money(Decimal('-0.01')), '-0,01')
         self.assertEqual(money(None), '—')

@@ -126,7 +126,7 @@ class RegistrationTestCase(_RegistrationMixin, _DBTestCase):
 
     @with_transaction()
     def test_import_wizard_summary(self):
-        "The wizard ends on a summary; discrepancies are named by what they are"
+        "The wizard ends on a summary naming discrepancies by what they are"
         pool = Pool()
         Wizard = pool.get('ric.registration.import.wizard', type='wizard')
         Movement = pool.get('ric.distributive.movement')

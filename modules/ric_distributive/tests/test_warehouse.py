@@ -66,7 +66,6 @@ class WarehouseTestCase(_DBTestCase):
             self.assertEqual(d1.state, 'in_stock')
 
 
-
 class LocationNameTestCase(_DBTestCase):
     "Test the names of the stock locations"
     module = 'ric_distributive'

@@ -73,7 +73,6 @@ class BankTestCase(_DBTestCase):
         "A Russian number is compact, checked against the BIK, unique"
         pool = Pool()
         Party = pool.get('party.party')
-        Bank = pool.get('bank')
         Number = pool.get('bank.account.number')
         Account = pool.get('bank.account')
         bank = self._bank()

@@ -111,8 +111,10 @@ class RicPartyTestCase(
                 'name': "ООО «Новое имя»", 'kpp': '312301002'})
         old = Party.get_requisites([client], D(2024, 6, 1))[client.id]
         new = Party.get_requisites([client], D(2025, 1, 1))[client.id]
-        self.assertEqual((old.name, old.kpp), ("ООО «Старое имя»", '312301001'))
-        self.assertEqual((new.name, new.kpp), ("ООО «Новое имя»", '312301002'))
+        self.assertEqual(
+            (old.name, old.kpp), ("ООО «Старое имя»", '312301001'))
+        self.assertEqual(
+            (new.name, new.kpp), ("ООО «Новое имя»", '312301002'))
         # before the counterparty history, the client itself
         own = Party.get_requisites([client], D(2023, 6, 1))[client.id]
         self.assertEqual(own.name, "ООО «Ромашка»")
@@ -186,7 +188,8 @@ class RicPartyTestCase(
         Contact = pool.get('ric.party.contact')
         client = self._client("ООО «Ромашка»")
         self.assertIsNone(client.readiness_stage)
-        client.contact_mechanisms = [{'type': 'phone', 'value': '+74722000000'}]
+        client.contact_mechanisms = [
+            {'type': 'phone', 'value': '+74722000000'}]
         client.save()
         self.assertIsNone(client.readiness_stage)
         Contact.create([{'party': client.id, 'name': "Иванова Мария Петровна",
@@ -317,7 +320,8 @@ class RulesTestCase(TestCase):
                 make(1, "ООО «Ромашка»", "Белгород", "ул. Победы, 12"),
                 make(2, "ООО \"Ромашкa\"", "Белгород", "Победы ул 12"),
                 make(3, "ООО «Ромашка»", "Старый Оскол", "ул. Победы, 12"),
-                make(4, "АО «Лютик»", "Белгород", "", phones=['8 (4722) 33-22-11']),
+                make(4, "АО «Лютик»", "Белгород", "",
+                    phones=['8 (4722) 33-22-11']),
                 make(5, "ЗАО «Одуванчик»", "Белгород", "",
                     phones=['+7 4722 332211']),
                 make(6, "Ромашка", "Белгород", "ул. Губкина, 1"),

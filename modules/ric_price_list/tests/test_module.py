@@ -190,7 +190,7 @@ class ParserTestCase(TestCase):
         records = parser.parse_rows(read)
         self.assertEqual(
             [(r['system'], r['network_type'], r['maintenance_price'],
-                    r['sale_price']) for r in records],
+                r['sale_price']) for r in records],
             [(c, n, m, s) for c, n, m, s in items])
         for record, number in zip(records, range(2, len(items) + 2)):
             self.assertEqual(record['row'], number)
