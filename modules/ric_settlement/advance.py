@@ -65,6 +65,8 @@ CODE_SALE = '01'
 CODE_ADVANCE = '02'
 CODE_DEDUCTION = '22'
 KOPECK = Decimal('0.01')
+#: the prefix of the origin of a move line of a bank statement
+STATEMENT_LINE_PREFIX = 'account.statement.line,'
 
 
 def advance_vat(amount, rate, exp=KOPECK):
@@ -361,31 +363,62 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _issue(cls, company, rows):
+        """Create the numbered advance invoices of rows (see _pending) of
+        company and post their VAT moves; return the invoices"""
         pool = Pool()
         Configuration = pool.get('ric.settlement.configuration')
-        StatementLine = pool.get('account.statement.line')
-        Period = pool.get('account.period')
         Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
         configuration = Configuration(1)
         taxes = cls._advance_taxes(company)
-        # the numbers of the payment documents, from the statement lines
+        statement_lines = cls._statement_lines(rows)
+        periods = cls._open_periods(company)
+        to_create = cls._invoice_values(
+            company, rows, taxes, statement_lines)
+        sequence = Configuration.get_sequence_used(
+            'advance_invoice_sequence', company)
+        for values, number in zip(to_create,
+                sequence.get_many(len(to_create))):
+            values['number'] = number
+        invoices = cls.create(to_create)
+        moves = cls._invoice_moves(company, invoices, periods, configuration)
+        if moves:
+            Move.save(moves)
+            Move.post(moves)
+        return invoices
+
+    @classmethod
+    def _statement_lines(cls, rows):
+        """Return {id: {'id', 'number', 'date'}} of the statement lines
+        origin of rows: the numbers of the payment documents"""
+        pool = Pool()
+        StatementLine = pool.get('account.statement.line')
         statement_lines = {}
-        prefix = 'account.statement.line,'
-        ids = sorted({int(r[4][len(prefix):]) for r in rows
-                if r[4] and r[4].startswith(prefix)})
+        ids = sorted({int(r[4][len(STATEMENT_LINE_PREFIX):]) for r in rows
+                if r[4] and r[4].startswith(STATEMENT_LINE_PREFIX)})
         with without_check_access():
             for sub in grouped_slice(ids, in_max()):
                 for values in StatementLine.read(
                         list(sub), ['number', 'date']):
                     statement_lines[values['id']] = values
-        periods = Period.search([
+        return statement_lines
+
+    @classmethod
+    def _open_periods(cls, company):
+        "Return the open standard periods of company"
+        pool = Pool()
+        Period = pool.get('account.period')
+        return Period.search([
                 ('company', '=', company.id),
                 ('type', '=', 'standard'),
                 ('state', '=', 'open'),
                 ])
-        digits = company.currency.digits
-        exp = Decimal(10) ** -digits
+
+    @classmethod
+    def _invoice_values(cls, company, rows, taxes, statement_lines):
+        """Return the values of the advance invoices of rows of company,
+        without number: the tax of taxes valid on the date of the advance,
+        the number of its statement line (see _statement_lines)"""
+        exp = Decimal(10) ** -company.currency.digits
         to_create = []
         for line_id, party, date, amount, origin, number in rows:
             tax = cls.advance_tax(taxes, date)
@@ -394,8 +427,9 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
                         'ric_settlement.msg_advance_invoice_no_tax',
                         company=company.rec_name, date=date_short(date)))
             payment_number, payment_date = number, date
-            if origin and origin.startswith(prefix):
-                values = statement_lines.get(int(origin[len(prefix):]))
+            if origin and origin.startswith(STATEMENT_LINE_PREFIX):
+                values = statement_lines.get(
+                    int(origin[len(STATEMENT_LINE_PREFIX):]))
                 if values:
                     payment_number = values['number'] or number
             to_create.append({
@@ -410,12 +444,15 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
                     'tax_amount': advance_vat(amount, tax.rate, exp),
                     'state': 'posted',
                     })
-        sequence = Configuration.get_sequence_used(
-            'advance_invoice_sequence', company)
-        for values, number in zip(to_create,
-                sequence.get_many(len(to_create))):
-            values['number'] = number
-        invoices = cls.create(to_create)
+        return to_create
+
+    @classmethod
+    def _invoice_moves(cls, company, invoices, periods, configuration):
+        """Return the VAT moves (not saved) of the advance invoices with
+        VAT: debit 76.АВ, credit 68.02, in the period of periods of their
+        date"""
+        pool = Pool()
+        Move = pool.get('account.move')
         advance_account = configuration.get_account_used(
             'advance_vat_account', company)
         vat_account = configuration.get_account_used('vat_account', company)
@@ -431,21 +468,24 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
                     'ric_settlement.msg_advance_invoice_move',
                     number=invoice.number,
                     date=date_short(invoice.date)))
-            move.lines = [
-                MoveLine(account=advance_account,
-                    party=invoice.party if advance_account.party_required
-                    else None,
-                    debit=invoice.tax_amount, credit=Decimal(0)),
-                MoveLine(account=vat_account,
-                    party=invoice.party if vat_account.party_required
-                    else None,
-                    debit=Decimal(0), credit=invoice.tax_amount),
-                ]
+            move.lines = cls._vat_move_lines(advance_account, vat_account,
+                invoice.party, invoice.tax_amount)
             moves.append(move)
-        if moves:
-            Move.save(moves)
-            Move.post(moves)
-        return invoices
+        return moves
+
+    @staticmethod
+    def _vat_move_lines(debit_account, credit_account, party, amount):
+        """Return the two lines of a VAT move of amount from credit_account
+        to debit_account, with party on the accounts requiring one"""
+        MoveLine = Pool().get('account.move.line')
+        return [
+            MoveLine(account=debit_account,
+                party=party if debit_account.party_required else None,
+                debit=amount, credit=Decimal(0)),
+            MoveLine(account=credit_account,
+                party=party if credit_account.party_required else None,
+                debit=Decimal(0), credit=amount),
+            ]
 
     @staticmethod
     def _period(periods, company, date):
@@ -462,10 +502,6 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
         pool = Pool()
         BankConfiguration = pool.get('ric.bank.configuration')
         Configuration = pool.get('ric.settlement.configuration')
-        MoveLine = pool.get('account.move.line')
-        Move = pool.get('account.move')
-        Period = pool.get('account.period')
-        Deduction = pool.get('ric.settlement.advance_invoice.deduction')
         bank_configuration = BankConfiguration(1)
         configuration = Configuration(1)
         by_company = defaultdict(list)
@@ -479,114 +515,153 @@ class AdvanceInvoice(Workflow, ModelSQL, ModelView):
             account = bank_configuration.get_advance_account_used(company)
             if not account:
                 continue
-            parties = sorted({i.party.id for i in company_invoices})
-            # the offsets: the debits of the advance account of the moves
-            # ric_bank made with the invoices as origin
-            offsets = defaultdict(Decimal)
-            ids = [i.id for i in company_invoices]
-            for sub in grouped_slice(ids, in_max()):
-                for line in MoveLine.search([
-                            ('account', '=', account.id),
-                            ('move.origin', 'in',
-                                ['account.invoice,%s' % i for i in sub]),
-                            ('move.state', '=', 'posted'),
-                            ]):
-                    offsets[line.move.origin.id] += line.debit - line.credit
-            if not any(v > 0 for v in offsets.values()):
-                continue
-            # every advance offset has its invoice, even one received today
-            cls.issue_advance_invoices(companies=[company], parties=parties)
-            open_ = defaultdict(list)
-            for sub in grouped_slice(parties, in_max()):
-                for advance in cls.search([
-                            ('company', '=', company.id),
-                            ('party', 'in', list(sub)),
-                            ('state', 'in', ['posted', 'partial']),
-                            ], order=[('date', 'ASC'), ('number', 'ASC'),
-                            ('id', 'ASC')]):
-                    open_[advance.party.id].append(advance)
-            offset = {}
-            deducted = {}
-            company_deductions = []
-            for invoice in sorted(company_invoices,
-                    key=lambda i: (i.invoice_date, i.number or '', i.id)):
-                amount = offsets.get(invoice.id, Decimal(0))
-                for advance in open_.get(invoice.party.id, []):
-                    if amount <= 0:
-                        break
-                    before = offset.get(advance, advance.offset_amount)
-                    rest = advance.amount - before
-                    if rest <= 0:
-                        continue
-                    part = min(rest, amount)
-                    amount -= part
-                    exp = Decimal(10) ** -company.currency.digits
-                    tax = deducted_vat(advance.amount, advance.tax_amount,
-                        advance.tax.rate, before, part, exp)
-                    offset[advance] = before + part
-                    deducted[advance] = deducted.get(
-                        advance, advance.deducted_amount) + tax
-                    company_deductions.append(Deduction(
-                            advance_invoice=advance, invoice=invoice,
-                            date=invoice.invoice_date, amount=part,
-                            tax_amount=tax))
-            if not company_deductions:
-                continue
-            advance_account = configuration.get_account_used(
-                'advance_vat_account', company)
-            vat_account = configuration.get_account_used(
-                'vat_account', company)
-            journal = configuration.get_journal_used(
-                'advance_journal', company)
-            periods = Period.search([
-                    ('company', '=', company.id),
-                    ('type', '=', 'standard'),
-                    ('state', '=', 'open'),
-                    ])
-            moves = []
-            for deduction in company_deductions:
-                if not deduction.tax_amount:
-                    continue
-                advance = deduction.advance_invoice
-                move = Move(company=company, journal=journal,
-                    period=cls._period(periods, company, deduction.date),
-                    date=deduction.date, origin=advance,
-                    ric_advance_deduction=True,
-                    description=gettext(
-                        'ric_settlement.msg_advance_deduction_move',
-                        number=advance.number,
-                        invoice=deduction.invoice.rec_name))
-                move.lines = [
-                    MoveLine(account=vat_account,
-                        party=advance.party if vat_account.party_required
-                        else None,
-                        debit=deduction.tax_amount, credit=Decimal(0)),
-                    MoveLine(account=advance_account,
-                        party=advance.party
-                        if advance_account.party_required else None,
-                        debit=Decimal(0), credit=deduction.tax_amount),
-                    ]
-                deduction.move = move
-                moves.append(move)
-            if moves:
-                Move.save(moves)
-                Move.post(moves)
-            Deduction.save(company_deductions)
-            # one write per distinct result
-            to_write = defaultdict(list)
-            for advance, total in offset.items():
-                state = 'offset' if total >= advance.amount else 'partial'
-                to_write[(total, deducted[advance], state)].append(advance)
-            args = []
-            for (total, tax, state), advances in to_write.items():
-                args.extend([advances, {
-                            'offset_amount': total,
-                            'deducted_amount': tax,
-                            'state': state,
-                            }])
-            cls.write(*args)
-            deductions.extend(company_deductions)
+            deductions.extend(cls._deduct_company(
+                    company, company_invoices, account, configuration))
         return deductions
+
+    @classmethod
+    def _deduct_company(cls, company, invoices, account, configuration):
+        """Deduct the VAT of the advances of company offset on its advance
+        account by invoices; return the deductions created"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        Deduction = pool.get('ric.settlement.advance_invoice.deduction')
+        parties = sorted({i.party.id for i in invoices})
+        offsets = cls._offsets(account, invoices)
+        if not any(v > 0 for v in offsets.values()):
+            return []
+        # every advance offset has its invoice, even one received today
+        cls.issue_advance_invoices(companies=[company], parties=parties)
+        open_ = cls._open_advances(company, parties)
+        deductions, offset, deducted = cls._match(
+            company, invoices, offsets, open_)
+        if not deductions:
+            return []
+        moves = cls._deduction_moves(company, deductions, configuration)
+        if moves:
+            Move.save(moves)
+            Move.post(moves)
+        Deduction.save(deductions)
+        cls._apply_offsets(offset, deducted)
+        return deductions
+
+    @classmethod
+    def _offsets(cls, account, invoices):
+        """Return {invoice id: amount} offset by invoices: the debits of
+        account of the moves ric_bank made with the invoices as origin"""
+        pool = Pool()
+        MoveLine = pool.get('account.move.line')
+        offsets = defaultdict(Decimal)
+        ids = [i.id for i in invoices]
+        for sub in grouped_slice(ids, in_max()):
+            for line in MoveLine.search([
+                        ('account', '=', account.id),
+                        ('move.origin', 'in',
+                            ['account.invoice,%s' % i for i in sub]),
+                        ('move.state', '=', 'posted'),
+                        ]):
+                offsets[line.move.origin.id] += line.debit - line.credit
+        return offsets
+
+    @classmethod
+    def _open_advances(cls, company, parties):
+        """Return {party id: [advance invoice]} of the advance invoices of
+        company not offset whole, oldest first"""
+        open_ = defaultdict(list)
+        for sub in grouped_slice(parties, in_max()):
+            for advance in cls.search([
+                        ('company', '=', company.id),
+                        ('party', 'in', list(sub)),
+                        ('state', 'in', ['posted', 'partial']),
+                        ], order=[('date', 'ASC'), ('number', 'ASC'),
+                        ('id', 'ASC')]):
+                open_[advance.party.id].append(advance)
+        return open_
+
+    @classmethod
+    def _match(cls, company, invoices, offsets, open_):
+        """Match the amounts offset by invoices (in the order of their
+        date) with the open advances of their party (see _open_advances)
+
+        Return the deductions (not saved) and the cumulated offset amount
+        and deducted VAT of each advance matched."""
+        pool = Pool()
+        Deduction = pool.get('ric.settlement.advance_invoice.deduction')
+        offset = {}
+        deducted = {}
+        deductions = []
+        for invoice in sorted(invoices,
+                key=lambda i: (i.invoice_date, i.number or '', i.id)):
+            amount = offsets.get(invoice.id, Decimal(0))
+            for advance in open_.get(invoice.party.id, []):
+                if amount <= 0:
+                    break
+                before = offset.get(advance, advance.offset_amount)
+                rest = advance.amount - before
+                if rest <= 0:
+                    continue
+                part = min(rest, amount)
+                amount -= part
+                exp = Decimal(10) ** -company.currency.digits
+                tax = deducted_vat(advance.amount, advance.tax_amount,
+                    advance.tax.rate, before, part, exp)
+                offset[advance] = before + part
+                deducted[advance] = deducted.get(
+                    advance, advance.deducted_amount) + tax
+                deductions.append(Deduction(
+                        advance_invoice=advance, invoice=invoice,
+                        date=invoice.invoice_date, amount=part,
+                        tax_amount=tax))
+        return deductions, offset, deducted
+
+    @classmethod
+    def _deduction_moves(cls, company, deductions, configuration):
+        """Return the moves (not saved) of the deductions with VAT: debit
+        68.02, credit 76.АВ; each deduction gets its move"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        advance_account = configuration.get_account_used(
+            'advance_vat_account', company)
+        vat_account = configuration.get_account_used(
+            'vat_account', company)
+        journal = configuration.get_journal_used(
+            'advance_journal', company)
+        periods = cls._open_periods(company)
+        moves = []
+        for deduction in deductions:
+            if not deduction.tax_amount:
+                continue
+            advance = deduction.advance_invoice
+            move = Move(company=company, journal=journal,
+                period=cls._period(periods, company, deduction.date),
+                date=deduction.date, origin=advance,
+                ric_advance_deduction=True,
+                description=gettext(
+                    'ric_settlement.msg_advance_deduction_move',
+                    number=advance.number,
+                    invoice=deduction.invoice.rec_name))
+            move.lines = cls._vat_move_lines(vat_account, advance_account,
+                advance.party, deduction.tax_amount)
+            deduction.move = move
+            moves.append(move)
+        return moves
+
+    @classmethod
+    def _apply_offsets(cls, offset, deducted):
+        """Write the cumulated offset amount and deducted VAT of the
+        advances and their state: one write per distinct result"""
+        to_write = defaultdict(list)
+        for advance, total in offset.items():
+            state = 'offset' if total >= advance.amount else 'partial'
+            to_write[(total, deducted[advance], state)].append(advance)
+        args = []
+        for (total, tax, state), advances in to_write.items():
+            args.extend([advances, {
+                        'offset_amount': total,
+                        'deducted_amount': tax,
+                        'state': state,
+                        }])
+        cls.write(*args)
 
     @classmethod
     def copy(cls, invoices, default=None):
@@ -743,44 +818,56 @@ class SalesBook(ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         "Return the lines: the invoices (01) and advance invoices (02)"
+        union = Union(cls._sales_query(), cls._advances_query(), all_=True)
+        names = ['id', 'code', 'company', 'number', 'date', 'party',
+            'currency', 'total'] + [
+            '%s_%d' % (k, r) for r in BOOK_RATES for k in ['base', 'tax']]
+        columns = [Column(union, n).as_(n) for n in names]
+        return union.select(
+            *columns,
+            Literal(None).as_('create_uid'),
+            Literal(None).as_('create_date'),
+            Literal(None).as_('write_uid'),
+            Literal(None).as_('write_date'),
+            )
+
+    @staticmethod
+    def _percent(table):
+        "Return the SQL expression of the rate in % of the tax table"
+        Tax = Pool().get('account.tax')
+        return Round(Tax.rate.sql_cast(table.rate) * 100)
+
+    @classmethod
+    def _sales_query(cls):
+        """Return the query of the lines of the customer invoices with VAT
+        (01) of the context: the base and the VAT of each rate"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
         InvoiceTax = pool.get('account.invoice.tax')
         Tax = pool.get('account.tax')
-        Company = pool.get('company.company')
-        Advance = pool.get('ric.settlement.advance_invoice')
         context = Transaction().context
         invoice = Invoice.__table__()
         invoice_tax = InvoiceTax.__table__()
         tax = Tax.__table__()
-        advance = Advance.__table__()
-        advance_tax = Tax.__table__()
-        company = Company.__table__()
-
-        def percent(table):
-            return Round(Tax.rate.sql_cast(table.rate) * 100)
         base = InvoiceTax.base.sql_cast(invoice_tax.base)
         amount = InvoiceTax.amount.sql_cast(invoice_tax.amount)
 
         def by_rate(value, rate):
-            return Sum(Case((percent(tax) == rate, value), else_=Literal(0)))
+            return Sum(Case((cls._percent(tax) == rate, value),
+                    else_=Literal(0)))
         where = (invoice.type == 'out') & invoice.state.in_(
-            ['posted', 'paid']) & (percent(tax) > 0)
-        advance_where = advance.state != 'cancelled'
+            ['posted', 'paid']) & (cls._percent(tax) > 0)
         if context.get('company'):
             where &= invoice.company == context['company']
-            advance_where &= advance.company == context['company']
         if context.get('from_date'):
             where &= invoice.invoice_date >= context['from_date']
-            advance_where &= advance.date >= context['from_date']
         if context.get('to_date'):
             where &= invoice.invoice_date <= context['to_date']
-            advance_where &= advance.date <= context['to_date']
         rate_columns = []
         for rate in BOOK_RATES:
             rate_columns.append(by_rate(base, rate).as_('base_%d' % rate))
             rate_columns.append(by_rate(amount, rate).as_('tax_%d' % rate))
-        sales = invoice.join(invoice_tax,
+        return invoice.join(invoice_tax,
             condition=invoice_tax.invoice == invoice.id
             ).join(tax, condition=invoice_tax.tax == tax.id
             ).select(
@@ -796,14 +883,35 @@ class SalesBook(ModelSQL, ModelView):
                 where=where,
                 group_by=[invoice.id, invoice.company, invoice.number,
                     invoice.invoice_date, invoice.party, invoice.currency])
+
+    @classmethod
+    def _advances_query(cls):
+        """Return the query of the lines of the advance invoices not
+        cancelled (02) of the context: the VAT in the column of its rate,
+        no base"""
+        pool = Pool()
+        Tax = pool.get('account.tax')
+        Company = pool.get('company.company')
+        Advance = pool.get('ric.settlement.advance_invoice')
+        context = Transaction().context
+        advance = Advance.__table__()
+        advance_tax = Tax.__table__()
+        company = Company.__table__()
+        where = advance.state != 'cancelled'
+        if context.get('company'):
+            where &= advance.company == context['company']
+        if context.get('from_date'):
+            where &= advance.date >= context['from_date']
+        if context.get('to_date'):
+            where &= advance.date <= context['to_date']
         advance_amount = Advance.tax_amount.sql_cast(advance.tax_amount)
         advance_columns = []
         for rate in BOOK_RATES:
             advance_columns.append(Literal(None).as_('base_%d' % rate))
             advance_columns.append(Case(
-                    (percent(advance_tax) == rate, advance_amount),
+                    (cls._percent(advance_tax) == rate, advance_amount),
                     else_=Literal(None)).as_('tax_%d' % rate))
-        advances = advance.join(advance_tax,
+        return advance.join(advance_tax,
             condition=advance.tax == advance_tax.id
             ).join(company, condition=advance.company == company.id
             ).select(
@@ -816,19 +924,7 @@ class SalesBook(ModelSQL, ModelView):
                 company.currency.as_('currency'),
                 Advance.amount.sql_cast(advance.amount).as_('total'),
                 *advance_columns,
-                where=advance_where)
-        union = Union(sales, advances, all_=True)
-        names = ['id', 'code', 'company', 'number', 'date', 'party',
-            'currency', 'total'] + [
-            '%s_%d' % (k, r) for r in BOOK_RATES for k in ['base', 'tax']]
-        columns = [Column(union, n).as_(n) for n in names]
-        return union.select(
-            *columns,
-            Literal(None).as_('create_uid'),
-            Literal(None).as_('create_date'),
-            Literal(None).as_('write_uid'),
-            Literal(None).as_('write_date'),
-            )
+                where=where)
 
     @classmethod
     def get_requisites(cls, lines, names):

@@ -296,12 +296,29 @@ class AnalyticsMixin:
         dated after date (few or none for a recent date): a hash join of
         the lines with all the moves spilled to disk with the default
         work_mem."""
+        lines, company = cls._fifo_lines(accounts, date, party_where)
+        slots = cls._fifo_slots(lines, company, limits)
+        sums = cls._fifo_sums(slots, limits)
+
+        def unpaid(prefix):
+            if prefix is None:
+                prefix = Literal(0)
+            return Greatest(Literal(0),
+                prefix - (sums.debts - sums.balance))
+        return sums, unpaid
+
+    @classmethod
+    def _fifo_lines(cls, accounts, date, party_where=None):
+        """Return the query of the lines of the ledger as of date and the
+        SQL expression of their company (see _fifo_query)
+
+        The query has party, due, amount and debt (a boolean), and company
+        unless of one company: then the company is a literal."""
         pool = Pool()
         Line = pool.get('account.move.line')
         Move = pool.get('account.move')
         line = Line.__table__()
         move = Move.__table__()
-        later = Move.__table__()
         advances = cls._advance_accounts(accounts)
         company = cls._company_column(accounts, line.account)
         where = (line.account.in_(list(accounts) or [-1])
@@ -325,18 +342,36 @@ class AnalyticsMixin:
             amount.as_('amount'), Literal(True).as_('debt'),
             where=where & undated & (move.date <= date))
         condition = where & ~undated
+        not_later = cls._not_later(line, date)
+        if not_later is not None:
+            condition &= not_later
+        others = line.select(
+            *by_company, line.party.as_('party'),
+            line.maturity_date.as_('due'), amount.as_('amount'),
+            is_debt.as_('debt'), where=condition)
+        return Union(dated, others, all_=True), company
+
+    @classmethod
+    def _not_later(cls, line, date):
+        """Return the condition excluding the lines of the moves dated
+        after date (an anti-join), None when there is no such move"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        later = Move.__table__()
         # as of today, there is seldom a move dated later: no anti-join
         cursor = Transaction().connection.cursor()
         cursor.execute(*later.select(later.id,
                 where=later.date > date, limit=1))
         if cursor.fetchone():
-            condition &= ~Exists(later.select(Literal(1),
+            return ~Exists(later.select(Literal(1),
                     where=(later.id == line.move) & (later.date > date)))
-        others = line.select(
-            *by_company, line.party.as_('party'),
-            line.maturity_date.as_('due'), amount.as_('amount'),
-            is_debt.as_('debt'), where=condition)
-        lines = Union(dated, others, all_=True)
+        return None
+
+    @classmethod
+    def _fifo_slots(cls, lines, company, limits):
+        """Return the query of lines (see _fifo_lines) grouped by company
+        and party: balance, debts and slot_<i>, the sum of the debts due
+        from limits[i - 1] (included, none for slot_0) to limits[i]"""
         # the numeric sums are the cost of the query: each line is added
         # to the balance and a debt to the debts and to the sum of the
         # slot of its due date (the CASE without ELSE adds nothing, a zero
@@ -353,29 +388,26 @@ class AnalyticsMixin:
             columns.append(Sum(Case((condition, lines.amount))).as_(
                     'slot_%s' % i))
             lower = limit
-        if one_company:
-            slots = lines.select(company.as_('company'), lines.party,
+        if isinstance(company, Literal):
+            return lines.select(company.as_('company'), lines.party,
                 *columns, group_by=[lines.party])
-        else:
-            slots = lines.select(lines.company, lines.party, *columns,
-                group_by=[lines.company, lines.party])
+        return lines.select(lines.company, lines.party, *columns,
+            group_by=[lines.company, lines.party])
+
+    @classmethod
+    def _fifo_sums(cls, slots, limits):
+        """Return the query of slots (see _fifo_slots) with company, party,
+        balance, debts and before_<i>, the cumulated slots up to i"""
         before = []
         prefix = None
         for i, _ in enumerate(limits):
             slot = Coalesce(getattr(slots, 'slot_%s' % i), Literal(0))
             prefix = slot if prefix is None else prefix + slot
             before.append(prefix.as_('before_%s' % i))
-        sums = slots.select(slots.company, slots.party,
+        return slots.select(slots.company, slots.party,
             slots.balance.as_('balance'),
             Coalesce(slots.debts, Literal(0)).as_('debts'),
             *before)
-
-        def unpaid(prefix):
-            if prefix is None:
-                prefix = Literal(0)
-            return Greatest(Literal(0),
-                prefix - (sums.debts - sums.balance))
-        return sums, unpaid
 
     @classmethod
     def _ageing_query(cls, accounts, date, party_where=None):
@@ -649,79 +681,9 @@ class MoneyReceived(AnalyticsMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        pool = Pool()
-        Responsible = pool.get('ric.party.responsible')
-        Employee = pool.get('company.employee')
-        History = pool.get('ric.party.counterparty')
-        context = Transaction().context
-        to_date = cls._context_date('to_date')
-        from_date = _date(context.get('from_date')) or dt.date.min
-        accounts = cls._accounts([cls._context_company()])
-
-        def where(line, move):
-            return (move.date <= to_date) & (move.date >= from_date)
-        net = cls._net_moves(accounts, where, journal_column=True)
-        payments = net.select(net.company, net.party, net.move, net.date,
-            cls.month.sql_cast(DateTrunc('month', net.date)).as_('month'),
-            (-net.amount).as_('amount'),
-            where=net.journal_type.in_(MONEY_JOURNALS) & (net.amount < 0))
-
-        # the responsibles of each party: of the client itself or of the
-        # clients it pays for
-        responsible = Responsible.__table__()
-        history = History.__table__()
-        direct = responsible.select(responsible.id.as_('responsible'),
-            responsible.party.as_('party'), responsible.direction,
-            responsible.employee, responsible.date_from,
-            responsible.date_to)
-        via = responsible.join(history,
-            condition=history.client == responsible.party).select(
-            responsible.id.as_('responsible'),
-            history.counterparty.as_('party'), responsible.direction,
-            responsible.employee, responsible.date_from,
-            responsible.date_to)
-        responsibles = Union(direct, via, all_=True)
-        employee = Employee.__table__()
-        condition = ((responsibles.party == payments.party)
-            & ((responsibles.date_from == Null)
-                | (responsibles.date_from <= payments.date))
-            & ((responsibles.date_to == Null)
-                | (responsibles.date_to >= payments.date)))
-        if context.get('direction'):
-            condition &= responsibles.direction == context['direction']
-        # the first responsible of each payment
-        attributed = payments.join(responsibles, 'LEFT',
-            condition=condition).select(
-            payments.company, payments.move, payments.party, payments.month,
-            payments.amount,
-            Min(responsibles.responsible).as_('responsible'),
-            group_by=[payments.company, payments.move, payments.party,
-                payments.month, payments.amount])
-        responsible2 = Responsible.__table__()
-        month = attributed.month
-        keys = [month, attributed.company, responsible2.direction,
-            employee.department, responsible2.employee]
-        where = Literal(True)
-        if context.get('employee'):
-            where &= responsible2.employee == context['employee']
-        if context.get('department'):
-            where &= employee.department == context['department']
-        if context.get('direction'):
-            where &= responsible2.direction == context['direction']
-        grouped = (attributed
-            .join(responsible2, 'LEFT',
-                condition=attributed.responsible == responsible2.id)
-            .join(employee, 'LEFT',
-                condition=responsible2.employee == employee.id)
-            .select(
-                month.as_('month'),
-                attributed.company.as_('company'),
-                responsible2.direction.as_('direction'),
-                employee.department.as_('department'),
-                responsible2.employee.as_('employee'),
-                Sum(attributed.amount).as_('amount'),
-                Count(attributed.move).as_('payments'),
-                where=where, group_by=keys))
+        "Return the money received by month, entity and responsible"
+        grouped = cls._grouped_query(cls._attributed_query(
+                cls._payments_query(), cls._responsibles_query()))
         return grouped.select(
             RowNumber(window=Window([], order_by=[
                         grouped.month.asc, grouped.company.asc,
@@ -736,6 +698,103 @@ class MoneyReceived(AnalyticsMixin, ModelSQL, ModelView):
             grouped.department, grouped.employee,
             cls.amount.sql_cast(grouped.amount).as_('amount'),
             grouped.payments)
+
+    @classmethod
+    def _payments_query(cls):
+        """Return the query of the payments of the period of the context:
+        the credits of the ledger netted by move and party on a statement
+        or cash journal, with company, party, move, date, month, amount"""
+        context = Transaction().context
+        to_date = cls._context_date('to_date')
+        from_date = _date(context.get('from_date')) or dt.date.min
+        accounts = cls._accounts([cls._context_company()])
+
+        def where(line, move):
+            return (move.date <= to_date) & (move.date >= from_date)
+        net = cls._net_moves(accounts, where, journal_column=True)
+        return net.select(net.company, net.party, net.move, net.date,
+            cls.month.sql_cast(DateTrunc('month', net.date)).as_('month'),
+            (-net.amount).as_('amount'),
+            where=net.journal_type.in_(MONEY_JOURNALS) & (net.amount < 0))
+
+    @classmethod
+    def _responsibles_query(cls):
+        """Return the query of the responsibles of each party: of the
+        client itself or of the clients it pays for (responsible, party,
+        direction, employee, date_from, date_to)"""
+        pool = Pool()
+        Responsible = pool.get('ric.party.responsible')
+        History = pool.get('ric.party.counterparty')
+        responsible = Responsible.__table__()
+        history = History.__table__()
+        direct = responsible.select(responsible.id.as_('responsible'),
+            responsible.party.as_('party'), responsible.direction,
+            responsible.employee, responsible.date_from,
+            responsible.date_to)
+        via = responsible.join(history,
+            condition=history.client == responsible.party).select(
+            responsible.id.as_('responsible'),
+            history.counterparty.as_('party'), responsible.direction,
+            responsible.employee, responsible.date_from,
+            responsible.date_to)
+        return Union(direct, via, all_=True)
+
+    @classmethod
+    def _attributed_query(cls, payments, responsibles):
+        """Return the query of payments with the first of the responsibles
+        of their party on their date (of the direction of the context)"""
+        context = Transaction().context
+        condition = ((responsibles.party == payments.party)
+            & ((responsibles.date_from == Null)
+                | (responsibles.date_from <= payments.date))
+            & ((responsibles.date_to == Null)
+                | (responsibles.date_to >= payments.date)))
+        if context.get('direction'):
+            condition &= responsibles.direction == context['direction']
+        return payments.join(responsibles, 'LEFT',
+            condition=condition).select(
+            payments.company, payments.move, payments.party, payments.month,
+            payments.amount,
+            Min(responsibles.responsible).as_('responsible'),
+            group_by=[payments.company, payments.move, payments.party,
+                payments.month, payments.amount])
+
+    @classmethod
+    def _grouped_query(cls, attributed):
+        """Return the query of the attributed payments (see
+        _attributed_query) of the employee, department and direction of
+        the context summed by month, company, direction, department and
+        employee"""
+        pool = Pool()
+        Responsible = pool.get('ric.party.responsible')
+        Employee = pool.get('company.employee')
+        context = Transaction().context
+        responsible = Responsible.__table__()
+        employee = Employee.__table__()
+        month = attributed.month
+        keys = [month, attributed.company, responsible.direction,
+            employee.department, responsible.employee]
+        where = Literal(True)
+        if context.get('employee'):
+            where &= responsible.employee == context['employee']
+        if context.get('department'):
+            where &= employee.department == context['department']
+        if context.get('direction'):
+            where &= responsible.direction == context['direction']
+        return (attributed
+            .join(responsible, 'LEFT',
+                condition=attributed.responsible == responsible.id)
+            .join(employee, 'LEFT',
+                condition=responsible.employee == employee.id)
+            .select(
+                month.as_('month'),
+                attributed.company.as_('company'),
+                responsible.direction.as_('direction'),
+                employee.department.as_('department'),
+                responsible.employee.as_('employee'),
+                Sum(attributed.amount).as_('amount'),
+                Count(attributed.move).as_('payments'),
+                where=where, group_by=keys))
 
 
 class PaymentCulture(AnalyticsMixin, ModelSQL, ModelView):

@@ -466,17 +466,36 @@ class Offset(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _post(cls, offsets):
+        """Make, save and post the move of each offset, write the offsets
+        posted and settle the move lines offset (see _settle)"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        lines = [l for o in offsets for l in o.lines]
+        invoice_of = invoices_of([l.move_line for l in lines])
+        opened = open_amounts([l.move_line for l in lines])
+        moves, numbers, pairs = cls._offset_moves(offsets, invoice_of)
+        # the lines saved themselves so that they get their ids
+        Move.save(moves)
+        for move, offset_pairs in zip(moves, pairs):
+            for _, move_line in offset_pairs:
+                move_line.move = move
+        MoveLine.save([l for p in pairs for _, l in p])
+        Move.post(moves)
+        cls._write_posted(offsets, moves, numbers, pairs)
+        cls._settle(pairs, invoice_of, opened)
+
+    @classmethod
+    def _offset_moves(cls, offsets, invoice_of):
+        """Return the moves of offsets (not saved), {offset id: number}
+        (numbered with the sequence of the company) and the pairs (offset
+        line, move line made from it) of each offset"""
         pool = Pool()
         Configuration = pool.get('ric.settlement.configuration')
         Move = pool.get('account.move')
         MoveLine = pool.get('account.move.line')
         Period = pool.get('account.period')
-        Invoice = pool.get('account.invoice')
-        OffsetLine = pool.get('ric.settlement.offset.line')
         configuration = Configuration(1)
-        lines = [l for o in offsets for l in o.lines]
-        invoice_of = invoices_of([l.move_line for l in lines])
-        opened = open_amounts([l.move_line for l in lines])
         moves, numbers, pairs = [], {}, []
         for offset in offsets:
             company = offset.company
@@ -501,13 +520,14 @@ class Offset(Workflow, ModelSQL, ModelView):
                 for l in offset.lines]
             moves.append(move)
             pairs.append(list(zip(offset.lines, created)))
-        # the lines saved themselves so that they get their ids
-        Move.save(moves)
-        for move, offset_pairs in zip(moves, pairs):
-            for _, move_line in offset_pairs:
-                move_line.move = move
-        MoveLine.save([l for p in pairs for _, l in p])
-        Move.post(moves)
+        return moves, numbers, pairs
+
+    @classmethod
+    def _write_posted(cls, offsets, moves, numbers, pairs):
+        """Write the offsets posted with their number and move, and their
+        lines with the move line made from each"""
+        pool = Pool()
+        OffsetLine = pool.get('ric.settlement.offset.line')
         line_writes, offset_writes = [], []
         for offset, move, offset_pairs in zip(offsets, moves, pairs):
             offset_writes.extend([[offset], {
@@ -522,6 +542,16 @@ class Offset(Workflow, ModelSQL, ModelView):
         OffsetLine.write(*line_writes)
         cls.write(*offset_writes)
 
+    @classmethod
+    def _settle(cls, pairs, invoice_of, opened):
+        """Settle the move lines offset by the pairs (offset line, move
+        line): the offset move lines added to the payments of the invoices
+        (see invoices_of), the move lines offset whole reconciled (opened
+        is their open amount before the offset)"""
+        pool = Pool()
+        MoveLine = pool.get('account.move.line')
+        Invoice = pool.get('account.invoice')
+        OffsetLine = pool.get('ric.settlement.offset.line')
         payments = defaultdict(list)
         whole, others = set(), []
         by_target = defaultdict(list)
@@ -715,33 +745,57 @@ class OffsetDocument:
         self.number = offset.number or ''
         self.date = date_text(offset.date)
         self.date_short = date_short(offset.date)
-        if self.three:
-            self.title = 'Соглашение о зачёте взаимных требований № %s' % (
-                self.number)
-        else:
-            self.title = 'Акт взаимозачёта № %s' % self.number
+        self.title = self._title()
         own = printed_party(requisites.get(company.party.id))
         self.company = own.name or company.party.rec_name
         self.company_inn = own.inn_kpp
+        self._set_sides(offset, requisites, invoice_of)
+        if self.three:
+            parties = self._set_three_party_texts()
+        else:
+            parties = self._set_two_party_texts()
+        self.basis = ('Основание: %s.' % offset.description.rstrip('.')
+            if offset.description else '')
+        self.head = head or NO_SIGNER
+        self.signatures = self._signatures(parties)
+        self.amount_value = offset.amount
+        self.amount = money(offset.amount)
+        self.amount_words = amount_in_words(offset.amount, 'RUB')
+        self.description = offset.description or ''
+
+    def _title(self):
+        "Return the title of the act or of the three-party agreement"
+        if self.three:
+            return 'Соглашение о зачёте взаимных требований № %s' % (
+                self.number)
+        return 'Акт взаимозачёта № %s' % self.number
+
+    @staticmethod
+    def _printed_name(party, requisites):
+        "Return the printed name of party with its requisites"
+        if not party:
+            return ''
+        printed = printed_party(requisites.get(party.id))
+        return printed.name or party.rec_name
+
+    @staticmethod
+    def _printed_inn(party, requisites):
+        "Return the printed INN/KPP of party with its requisites"
+        if not party:
+            return ''
+        return printed_party(requisites.get(party.id)).inn_kpp
+
+    def _set_sides(self, offset, requisites, invoice_of):
+        """Set the debtor (the party of the claims), the creditor (of the
+        debts), the party and the two sides of the act"""
         claims = [l for l in offset.lines if l.side == 'credit']
         debts = [l for l in offset.lines if l.side == 'debit']
         debtor = claims[0].party if claims else None
         creditor = debts[0].party if debts else None
-
-        def name(party):
-            if not party:
-                return ''
-            printed = printed_party(requisites.get(party.id))
-            return printed.name or party.rec_name
-
-        def inn(party):
-            if not party:
-                return ''
-            return printed_party(requisites.get(party.id)).inn_kpp
-        self.debtor = name(debtor)
-        self.debtor_inn = inn(debtor)
-        self.creditor = name(creditor)
-        self.creditor_inn = inn(creditor)
+        self.debtor = self._printed_name(debtor, requisites)
+        self.debtor_inn = self._printed_inn(debtor, requisites)
+        self.creditor = self._printed_name(creditor, requisites)
+        self.creditor_inn = self._printed_inn(creditor, requisites)
         self.party = self.debtor or self.creditor
         self.party_inn = self.debtor_inn or self.creditor_inn
         self.claims = OffsetSide(
@@ -750,50 +804,52 @@ class OffsetDocument:
         self.debts = OffsetSide(
             'Задолженность %s перед %s' % (self.company, self.creditor),
             debts, invoice_of)
-        if self.three:
-            self.preamble = (
-                '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 1», '
-                '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 2», и '
-                '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 3», '
-                'заключили настоящее соглашение о зачёте взаимных '
-                'требований о нижеследующем:' % (
-                    self.company, self.company_inn, self.debtor,
-                    self.debtor_inn, self.creditor, self.creditor_inn))
-            self.third_clause = (
-                '3. Задолженность %s перед %s погашается в сумме зачёта: '
-                'Сторона 2 исполняет своё обязательство перед Стороной 1 '
-                'путём прекращения требования Стороны 3 к Стороне 2, '
-                'Сторона 1 — своё обязательство перед Стороной 3.' % (
-                    self.creditor, self.debtor))
-            self.copies = 'трёх'
-            parties = [(self.company, 'Сторона 1'),
-                (self.debtor, 'Сторона 2'), (self.creditor, 'Сторона 3')]
-        else:
-            self.preamble = (
-                '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 1», и '
-                '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 2», '
-                'составили настоящий акт о зачёте встречных однородных '
-                'требований о нижеследующем:' % (
-                    self.company, self.company_inn, self.party,
-                    self.party_inn))
-            self.third_clause = (
-                '3. Встречные требования Сторон являются однородными, '
-                'срок их исполнения наступил.')
-            self.copies = 'двух'
-            parties = [(self.company, 'Сторона 1'),
-                (self.party, 'Сторона 2')]
-        self.basis = ('Основание: %s.' % offset.description.rstrip('.')
-            if offset.description else '')
-        self.head = head or NO_SIGNER
-        self.signatures = [OffsetSignature(
+
+    def _set_three_party_texts(self):
+        """Set the texts of a three-party agreement; return its parties
+        (name, label)"""
+        self.preamble = (
+            '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 1», '
+            '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 2», и '
+            '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 3», '
+            'заключили настоящее соглашение о зачёте взаимных '
+            'требований о нижеследующем:' % (
+                self.company, self.company_inn, self.debtor,
+                self.debtor_inn, self.creditor, self.creditor_inn))
+        self.third_clause = (
+            '3. Задолженность %s перед %s погашается в сумме зачёта: '
+            'Сторона 2 исполняет своё обязательство перед Стороной 1 '
+            'путём прекращения требования Стороны 3 к Стороне 2, '
+            'Сторона 1 — своё обязательство перед Стороной 3.' % (
+                self.creditor, self.debtor))
+        self.copies = 'трёх'
+        return [(self.company, 'Сторона 1'),
+            (self.debtor, 'Сторона 2'), (self.creditor, 'Сторона 3')]
+
+    def _set_two_party_texts(self):
+        """Set the texts of a two-party act; return its parties (name,
+        label)"""
+        self.preamble = (
+            '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 1», и '
+            '%s (ИНН/КПП %s), именуемое в дальнейшем «Сторона 2», '
+            'составили настоящий акт о зачёте встречных однородных '
+            'требований о нижеследующем:' % (
+                self.company, self.company_inn, self.party,
+                self.party_inn))
+        self.third_clause = (
+            '3. Встречные требования Сторон являются однородными, '
+            'срок их исполнения наступил.')
+        self.copies = 'двух'
+        return [(self.company, 'Сторона 1'), (self.party, 'Сторона 2')]
+
+    def _signatures(self, parties):
+        """Return the signature blocks of parties (name, label): the head
+        of the company signs for the first"""
+        return [OffsetSignature(
                 '%s: %s' % (label, name),
                 self.head.position if index == 0 else 'Руководитель',
                 self.head.short_name if index == 0 else '/____________/')
             for index, (name, label) in enumerate(parties)]
-        self.amount_value = offset.amount
-        self.amount = money(offset.amount)
-        self.amount_words = amount_in_words(offset.amount, 'RUB')
-        self.description = offset.description or ''
 
 
 class OffsetReport(ConvertMixin, Report):

@@ -472,16 +472,41 @@ class Act(Workflow, ModelSQL, ModelView):
         """Return {act id: values} of acts of one entity and period
 
         parties is {act id: counterparty id}."""
+        party_ids = sorted(set(parties.values()))
+        accounts = cls._ledger_accounts(company, party_ids)
+        eligible = cls._contract_moves(
+            [a.contract.id for a in acts if a.contract]) if by_contract else {}
+        opening, documents = cls._ledger_documents(
+            company, start, end, accounts, party_ids, by_contract)
+        descriptions = cls._describe(
+            [r for rows in documents.values() for r in rows])
+        results = {}
+        for act in acts:
+            party = parties[act.id]
+            balance = opening[party] if not by_contract else ZERO
+            moves = eligible.get(act.contract.id, set()) if by_contract \
+                else None
+            results[act.id] = cls._act_values(
+                party, documents[party], balance, moves, start, descriptions)
+        return results
+
+    @classmethod
+    def _ledger_documents(
+            cls, company, start, end, accounts, party_ids, by_contract):
+        """Return the opening balances and the documents of the parties
+        party_ids on accounts of company: their posted moves until end
+
+        The opening balances are {party: debit - credit of the moves
+        before start}; the documents {party: [(move id, date, origin,
+        description, number, line origin, debit, credit)]}, one per move,
+        from start.  by_contract: no opening balance, the documents of
+        the moves before start too (the acts keep only their contract's)."""
         pool = Pool()
         MoveLine = pool.get('account.move.line')
         Move = pool.get('account.move')
         cursor = Transaction().connection.cursor()
         line = MoveLine.__table__()
         move = Move.__table__()
-        party_ids = sorted(set(parties.values()))
-        accounts = cls._ledger_accounts(company, party_ids)
-        eligible = cls._contract_moves(
-            [a.contract.id for a in acts if a.contract]) if by_contract else {}
         debit = MoveLine.debit.sql_cast(Sum(Coalesce(line.debit, 0)))
         credit = MoveLine.credit.sql_cast(Sum(Coalesce(line.credit, 0)))
         base = ((move.state == 'posted') & (move.company == company.id)
@@ -508,46 +533,48 @@ class Act(Workflow, ModelSQL, ModelView):
                         move.description, move.number]))
             for row in cursor:
                 documents[row[0]].append(row[1:])
-        descriptions = cls._describe(
-            [r for rows in documents.values() for r in rows])
-        results = {}
-        for act in acts:
-            party = parties[act.id]
-            balance = opening[party] if not by_contract else ZERO
-            moves = eligible.get(act.contract.id, set()) if by_contract \
-                else None
-            lines = []
-            total_debit = total_credit = ZERO
-            for (move_id, date, _, _, _, _, d, c) in documents[party]:
-                if moves is not None and move_id not in moves:
-                    continue
-                date = _date(date)
-                net = cents(d) - cents(c)
-                if date < start:
-                    balance += net
-                    continue
-                if not net:
-                    # money carried between the accounts: no document
-                    continue
-                line_debit = net if net > 0 else ZERO
-                line_credit = -net if net < 0 else ZERO
-                total_debit += line_debit
-                total_credit += line_credit
-                lines.append({
-                        'date': date, 'move': move_id,
-                        'document': descriptions.get(move_id, ''),
-                        'debit': line_debit, 'credit': line_credit,
-                        })
-            lines.sort(key=lambda l: (l['date'], l['move']))
-            results[act.id] = {
-                'counterparty': party,
-                'opening_balance': balance,
-                'debit': total_debit,
-                'credit': total_credit,
-                'closing_balance': balance + total_debit - total_credit,
-                'lines': lines,
-                }
-        return results
+        return opening, documents
+
+    @classmethod
+    def _act_values(cls, party, documents, balance, moves, start,
+            descriptions):
+        """Return the values of the act of party: its lines, totals and
+        balances from its documents (see _ledger_documents)
+
+        balance is the opening balance without the documents before
+        start, which are added to it; moves the ids of the moves of the
+        act (its contract's), None for all; descriptions {move id: text}."""
+        lines = []
+        total_debit = total_credit = ZERO
+        for (move_id, date, _, _, _, _, d, c) in documents:
+            if moves is not None and move_id not in moves:
+                continue
+            date = _date(date)
+            net = cents(d) - cents(c)
+            if date < start:
+                balance += net
+                continue
+            if not net:
+                # money carried between the accounts: no document
+                continue
+            line_debit = net if net > 0 else ZERO
+            line_credit = -net if net < 0 else ZERO
+            total_debit += line_debit
+            total_credit += line_credit
+            lines.append({
+                    'date': date, 'move': move_id,
+                    'document': descriptions.get(move_id, ''),
+                    'debit': line_debit, 'credit': line_credit,
+                    })
+        lines.sort(key=lambda l: (l['date'], l['move']))
+        return {
+            'counterparty': party,
+            'opening_balance': balance,
+            'debit': total_debit,
+            'credit': total_credit,
+            'closing_balance': balance + total_debit - total_credit,
+            'lines': lines,
+            }
 
     @classmethod
     def _contract_moves(cls, contracts):
