@@ -31,7 +31,6 @@ import shlex
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -53,18 +52,11 @@ GUARD_DOCUMENT = (
     'opendocument.text"><office:body><office:text><text:p/>'
     '</office:text></office:body></office:document>')
 
-#: the guard of a kept LibreOffice: it waits for the end of its input (the
-#: server process stopped the office or ended, even killed) and then kills
-#: the process group of LibreOffice and removes its directory
-GUARD_PROCESS = '''\
-import os, shutil, signal, sys
-sys.stdin.buffer.read()
-try:
-    os.killpg(int(sys.argv[1]), signal.SIGKILL)
-except OSError:
-    pass
-shutil.rmtree(sys.argv[2], ignore_errors=True)
-'''
+#: the guard of a kept LibreOffice (a shell: the server's sys.executable may
+#: not be Python, under uWSGI for instance): it waits for the end of its
+#: input (the server process stopped the office or ended, even killed) and
+#: then kills the process group of LibreOffice and removes its directory
+GUARD_PROCESS = 'cat > /dev/null; kill -9 -"$1"; rm -rf "$2"'
 
 
 def soffice_command():
@@ -116,8 +108,8 @@ class Office:
             cwd=self.directory, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
-        self.guard = subprocess.Popen([sys.executable, '-c', GUARD_PROCESS,
-                str(self.process.pid), self.directory],
+        self.guard = subprocess.Popen(['/bin/sh', '-c', GUARD_PROCESS,
+                'guard', str(self.process.pid), self.directory],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + self.start_timeout
