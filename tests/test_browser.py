@@ -651,12 +651,15 @@ class RoleSession:
             self.log_in()
             self.take_events()
             return problems
-        shown = page.evaluate(
-            """() => Sao.Tab.tabs.length
-                + jQuery('.modal:visible').length""")
         # a report downloads a file, a wizard may run and end at once
-        if not shown and all(t == 'ir.action.act_window' for t in actions):
-            problems.append('nothing opened')
+        windows = all(t == 'ir.action.act_window' for t in actions)
+        if windows and not self.shown():
+            # the browser may have worked on the answers for longer than
+            # the quiet time before it asks for the tab's view: wait for
+            # a longer quiet before calling the screen missing
+            self.settle(quiet=1500)
+            if not self.shown():
+                problems.append('nothing opened')
         if check_english:
             words = english_words(page.evaluate(SCREEN_TEXT, CODE_COLUMNS))
             if words:
@@ -672,6 +675,12 @@ class RoleSession:
         # an answer of the closed screen may still report an error
         problems += self.take_events()
         return problems
+
+    def shown(self):
+        "Return the number of tabs and dialogs shown"
+        return self.page.evaluate(
+            """() => Sao.Tab.tabs.length
+                + jQuery('.modal:visible').length""")
 
     def close(self):
         self.context.close()
