@@ -123,12 +123,15 @@ class Office:
             self.process.pid, self.directory)
         return True
 
+    def _cancel_timer(self):
+        if self.timer:
+            self.timer.cancel()
+            self.timer = None
+
     def stop(self):
         "Stop LibreOffice (its guard kills it and removes its directory)"
         with self.lock:
-            if self.timer:
-                self.timer.cancel()
-                self.timer = None
+            self._cancel_timer()
             if self.process:
                 try:
                     os.killpg(self.process.pid, signal.SIGKILL)
@@ -152,9 +155,7 @@ class Office:
     def _enter(self):
         "Return whether a LibreOffice runs for a conversion (started)"
         with self.lock:
-            if self.timer:
-                self.timer.cancel()
-                self.timer = None
+            self._cancel_timer()
             if not self.alive:
                 self.stop()
                 if not self.start():
@@ -176,23 +177,13 @@ class Office:
         if not self._enter():
             return None
         try:
-            process = subprocess.Popen(self.command + [
-                    '--headless', '--norestore',
-                    '-env:UserInstallation=' + self.profile,
-                    '--convert-to', filter_, '--outdir',
-                    os.path.join(directory, 'out')]
-                + [b + '.odt' for b in bases],
-                cwd=directory, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE)
-            try:
-                _, error = process.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
-                error = b'timeout after %d s' % timeout
+            error = _wait(_start_conversion(self.command, self.profile,
+                    directory, bases, filter_), timeout)
+            if error is None:
                 # a LibreOffice that does not answer is started again
                 self.stop()
-            return (error or b'').decode('utf-8', 'replace')
+                return 'timeout after %d s' % timeout
+            return error
         finally:
             self._leave()
 
@@ -262,8 +253,6 @@ def _write(directory, files):
     bases = []
     width = len(str(len(files)))
     for index, (name, content) in enumerate(files):
-        # the names are relative so that a long run stays far below the
-        # limit of a command line
         base = '%s-%s' % (str(index).zfill(width), slugify(name)[:60])
         with open(os.path.join(directory, base + '.odt'), 'wb') as file:
             file.write(bytes(content))
@@ -328,29 +317,45 @@ def _run_soffice(directory, bases, filter_, timeout, processes):
     processes started at once with private profiles, into directory/out;
     return their error outputs"""
     processes = max(1, min(processes, len(bases)))
-    running = []
-    for number in range(processes):
-        profile = 'file://' + os.path.join(directory, 'profile%d' % number)
-        command = soffice_command() + [
-            '--headless', '--norestore', '--nolockcheck', '--nodefault',
-            '-env:UserInstallation=' + profile,
-            '--convert-to', filter_, '--outdir',
-            os.path.join(directory, 'out')]
-        command += [b + '.odt' for b in bases[number::processes]]
-        running.append(subprocess.Popen(command, cwd=directory,
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    running = [
+        _start_conversion(soffice_command(),
+            'file://' + os.path.join(directory, 'profile%d' % number),
+            directory, bases[number::processes], filter_,
+            '--nolockcheck', '--nodefault')
+        for number in range(processes)]
     start = time.monotonic()
     errors = []
     for process in running:
-        try:
-            _, error = process.communicate(timeout=max(
-                    1, timeout - (time.monotonic() - start)))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, error = process.communicate()
-            error = b'timeout after %d s' % timeout
-        errors.append((error or b'').decode('utf-8', 'replace'))
+        error = _wait(process, max(1, timeout - (time.monotonic() - start)))
+        errors.append('timeout after %d s' % timeout
+            if error is None else error)
     return errors
+
+
+def _start_conversion(command, profile, directory, bases, filter_,
+        *options):
+    """Start soffice (command) with profile converting the ODT files bases
+    of directory into directory/out"""
+    # the names are relative so that a long run stays far below the limit
+    # of a command line
+    return subprocess.Popen(command + ['--headless', '--norestore']
+        + list(options) + ['-env:UserInstallation=' + profile,
+            '--convert-to', filter_,
+            '--outdir', os.path.join(directory, 'out')]
+        + [b + '.odt' for b in bases],
+        cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _wait(process, timeout):
+    """Return the error output of process, None when it did not end within
+    timeout (it is killed)"""
+    try:
+        _, error = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None
+    return (error or b'').decode('utf-8', 'replace')
 
 
 class ConvertMixin:

@@ -838,6 +838,20 @@ class SalesBook(ModelSQL, ModelView):
         return Round(Tax.rate.sql_cast(table.rate) * 100)
 
     @classmethod
+    def _context_where(cls, company, date):
+        """Return the condition of the company and the dates of the context
+        on the columns company and date"""
+        context = Transaction().context
+        where = Literal(True)
+        if context.get('company'):
+            where &= company == context['company']
+        if context.get('from_date'):
+            where &= date >= context['from_date']
+        if context.get('to_date'):
+            where &= date <= context['to_date']
+        return where
+
+    @classmethod
     def _sales_query(cls):
         """Return the query of the lines of the customer invoices with VAT
         (01) of the context: the base and the VAT of each rate"""
@@ -845,7 +859,6 @@ class SalesBook(ModelSQL, ModelView):
         Invoice = pool.get('account.invoice')
         InvoiceTax = pool.get('account.invoice.tax')
         Tax = pool.get('account.tax')
-        context = Transaction().context
         invoice = Invoice.__table__()
         invoice_tax = InvoiceTax.__table__()
         tax = Tax.__table__()
@@ -855,14 +868,10 @@ class SalesBook(ModelSQL, ModelView):
         def by_rate(value, rate):
             return Sum(Case((cls._percent(tax) == rate, value),
                     else_=Literal(0)))
-        where = (invoice.type == 'out') & invoice.state.in_(
-            ['posted', 'paid']) & (cls._percent(tax) > 0)
-        if context.get('company'):
-            where &= invoice.company == context['company']
-        if context.get('from_date'):
-            where &= invoice.invoice_date >= context['from_date']
-        if context.get('to_date'):
-            where &= invoice.invoice_date <= context['to_date']
+        where = ((invoice.type == 'out')
+            & invoice.state.in_(['posted', 'paid'])
+            & (cls._percent(tax) > 0)
+            & cls._context_where(invoice.company, invoice.invoice_date))
         rate_columns = []
         for rate in BOOK_RATES:
             rate_columns.append(by_rate(base, rate).as_('base_%d' % rate))
@@ -893,17 +902,11 @@ class SalesBook(ModelSQL, ModelView):
         Tax = pool.get('account.tax')
         Company = pool.get('company.company')
         Advance = pool.get('ric.settlement.advance_invoice')
-        context = Transaction().context
         advance = Advance.__table__()
         advance_tax = Tax.__table__()
         company = Company.__table__()
-        where = advance.state != 'cancelled'
-        if context.get('company'):
-            where &= advance.company == context['company']
-        if context.get('from_date'):
-            where &= advance.date >= context['from_date']
-        if context.get('to_date'):
-            where &= advance.date <= context['to_date']
+        where = ((advance.state != 'cancelled')
+            & cls._context_where(advance.company, advance.date))
         advance_amount = Advance.tax_amount.sql_cast(advance.tax_amount)
         advance_columns = []
         for rate in BOOK_RATES:

@@ -553,7 +553,7 @@ class Offset(Workflow, ModelSQL, ModelView):
         Invoice = pool.get('account.invoice')
         OffsetLine = pool.get('ric.settlement.offset.line')
         payments = defaultdict(list)
-        whole, others = set(), []
+        whole = set()
         by_target = defaultdict(list)
         for offset_pairs in pairs:
             for line, move_line in offset_pairs:
@@ -567,16 +567,20 @@ class Offset(Workflow, ModelSQL, ModelView):
         if payments:
             Invoice.add_payment_lines(
                 {i: ls for i, ls in payments.items()})
-        for target_id, target_lines in by_target.items():
-            taken = sum(l.amount for l in target_lines)
-            if taken >= opened[target_id]:
-                earlier = OffsetLine.search([
-                        ('move_line', '=', target_id),
+        # the move lines offset whole are reconciled with the offset move
+        # lines of every posted offset of them (this one's included)
+        closed = [t for t, ls in by_target.items()
+            if sum(l.amount for l in ls) >= opened[t]]
+        offset_lines = defaultdict(list)
+        for sub in id_slices(closed):
+            for line in OffsetLine.search([
+                        ('move_line', 'in', sub),
                         ('offset.state', '=', 'posted'),
-                        ])
-                others.append([MoveLine(target_id)] + [
-                        l.offset_move_line for l in earlier
-                        if l.offset_move_line])
+                        ]):
+                if line.offset_move_line:
+                    offset_lines[line.move_line.id].append(
+                        line.offset_move_line)
+        others = [[MoveLine(t)] + offset_lines[t] for t in closed]
         reconcile_whole(whole, others)
 
 
